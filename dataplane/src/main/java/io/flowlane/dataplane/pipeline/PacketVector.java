@@ -1,0 +1,75 @@
+package io.flowlane.dataplane.pipeline;
+
+import io.flowlane.dataplane.fib.ForwardingTables;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One burst of packets and the per-packet scratch state the stages pass along (VPP's frame).
+ *
+ * <p>Everything here is allocated once per worker. Slot {@code i} describes the packet whose
+ * mbuf address is {@code mbuf[i]}; {@code next[i]} is the stage it waits for, and {@link #pending}
+ * has one bit per stage with packets waiting, so the graph never scans for idle stages.
+ */
+public final class PacketVector
+{
+    public static final int MAX_BURST = 64;
+
+    /** Native array of rte_mbuf pointers that rx_burst fills. */
+    public final MemorySegment rxArray;
+    public final long rxArrayAddress;
+
+    public final long[] mbuf = new long[MAX_BURST];
+    /** Address of the packet's current network-layer header. */
+    public final long[] l3 = new long[MAX_BURST];
+    /** Bytes from {@code l3} to the end of the packet data. */
+    public final int[] l3Length = new int[MAX_BURST];
+    public final int[] rxInterface = new int[MAX_BURST];
+    public final int[] adjacency = new int[MAX_BURST];
+    public final int[] txPort = new int[MAX_BURST];
+    /** ICMP error to send: type << 24 | code << 16 | parameter (an MTU for "too big"). */
+    public final int[] icmpError = new int[MAX_BURST];
+    public final byte[] next = new byte[MAX_BURST];
+    public final byte[] dropReason = new byte[MAX_BURST];
+
+    public int count;
+    public int rxPort;
+    public long pending;
+    public ForwardingTables tables;
+    public final WorkerStats stats;
+
+    public PacketVector(final Arena arena, final WorkerStats stats)
+    {
+        rxArray = arena.allocate(ValueLayout.ADDRESS, MAX_BURST);
+        rxArrayAddress = rxArray.address();
+        this.stats = stats;
+    }
+
+    /** Takes the {@code count} mbufs rx_burst just wrote into {@link #rxArray}. */
+    public void load(final int count, final int port)
+    {
+        this.count = count;
+        this.rxPort = port;
+        MemorySegment.copy(rxArray, ValueLayout.JAVA_LONG, 0, mbuf, 0, count);
+        for (int i = 0; i < count; i++)
+        {
+            next[i] = StageId.ETHERNET_INPUT;
+        }
+        pending = 1L << StageId.ETHERNET_INPUT;
+    }
+
+    public void to(final int i, final byte stage)
+    {
+        next[i] = stage;
+        pending |= 1L << stage;
+    }
+
+    public void drop(final int i, final DropReason reason)
+    {
+        next[i] = StageId.DROP;
+        dropReason[i] = (byte)reason.ordinal();
+        pending |= 1L << StageId.DROP;
+    }
+}
