@@ -55,7 +55,9 @@ def main():
     if share < 0.35:
         fail("ECMP spread too uneven: %s" % dict(per_gateway))
     print("ok: ECMP spread %s, every flow on one path" % dict(per_gateway))
-    icmp = tshark(west_out, "icmp.type", "icmp.code", "ip.dst", "ip.checksum.status", "icmp.checksum.status")
+    # An ICMP error quotes the original IP header, so tshark lists the outer value first, then the quoted one.
+    icmp = [[value.split(",")[0] for value in row]
+            for row in tshark(west_out, "icmp.type", "icmp.code", "ip.dst", "ip.checksum.status", "icmp.checksum.status")]
     if [r[:3] for r in icmp] != [["11", "0", "10.0.0.50"]]:
         fail("west transmitted %s, expected one ICMP time exceeded to 10.0.0.50" % icmp)
     if icmp[0][3] not in ("1", "Good") or icmp[0][4] not in ("1", "Good"):

@@ -68,17 +68,28 @@ class ZeroAllocationTest
             final int testPoolBaseline = harness.testPool.available();
 
             final Worker worker = harness.appliance.workers().get(0);
-            pump(west, east, mix, 300_000);
             final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+            // Warm-up: until the JIT has settled, tier changes and deoptimisations can allocate a
+            // few bytes once (measured: 144 bytes in the first 300k packets, then none). Warm up
+            // in windows until one allocates nothing; the million below must then allocate nothing.
+            int warmupWindows = 0;
+            long warmupBytes;
+            do
+            {
+                final long start = threads.getThreadAllocatedBytes(worker.threadId());
+                pump(harness, mix, 200_000);
+                warmupBytes = threads.getThreadAllocatedBytes(worker.threadId()) - start;
+            }
+            while (warmupBytes != 0 && ++warmupWindows < 10);
             final long before = threads.getThreadAllocatedBytes(worker.threadId());
             final long noRouteBefore = harness.drops(DropReason.NO_ROUTE);
             final long rxBefore = harness.counter("rx-packets west");
-            final long forwarded = pump(west, east, mix, 1_000_000);
+            final long forwarded = pump(harness, mix, 1_000_000);
             final long after = threads.getThreadAllocatedBytes(worker.threadId());
 
             final long rx = ApplianceHarness.await(() -> harness.counter("rx-packets west"), rxBefore + 1_000_000) - rxBefore;
             assertTrue(rx >= 1_000_000, "worker received at least a million packets (" + rx + ")");
-            assertTrue(forwarded > 900_000, "most of them came out again (" + forwarded + ")");
+            assertTrue(forwarded > 900_000, "most of them came out again (" + forwarded + "); drops: " + harness.nonZeroDrops());
             assertTrue(harness.drops(DropReason.NO_ROUTE) > noRouteBefore, "the drop path was exercised");
             assertTrue(before > 0, "allocation tracking works for the worker thread");
             assertEquals(0, after - before, "bytes allocated by the worker thread over a million packets");
@@ -88,14 +99,23 @@ class ZeroAllocationTest
         }
     }
 
-    /** Sends the mix round-robin until {@code packets} were sent, draining both sides; returns frames received. */
-    private static long pump(final TestPort west, final TestPort east, final List<byte[]> mix, final int packets)
+    /**
+     * Sends the mix until {@code packets} were sent, draining both sides; returns frames received.
+     * Sends only while the test pool has room, so a sender faster than the worker waits instead
+     * of filling every ring.
+     */
+    private static long pump(final ApplianceHarness harness, final List<byte[]> mix, final int packets)
     {
+        final TestPort west = harness.link("za_w");
+        final TestPort east = harness.link("za_e");
         long sent = 0;
         long received = 0;
         while (sent < packets)
         {
-            sent += west.send(0, mix);
+            if (harness.testPool.available() > 4 * mix.size())
+            {
+                sent += west.send(0, mix);
+            }
             received += east.receive(0, Integer.MAX_VALUE, 0).size();
             received += west.receive(0, Integer.MAX_VALUE, 0).size();
         }

@@ -73,15 +73,17 @@ public final class ConfigNode
         return entries;
     }
 
-    /** Throws naming the first key that is not in {@code known}. */
+    /** Throws naming the first key that is not in {@code known}, positioned at the key itself. */
     public void checkKeys(final Set<String> known)
     {
-        for (final Map.Entry<String, ConfigNode> entry : mapping().entrySet())
+        mapping();
+        for (final NodeTuple tuple : ((MappingNode)node).getValue())
         {
-            if (!known.contains(entry.getKey()))
+            final String key = ((ScalarNode)tuple.getKeyNode()).getValue();
+            if (!known.contains(key))
             {
-                throw entry.getValue().error("unknown key '" + entry.getKey() + "' (known keys: " +
-                    String.join(", ", known.stream().sorted().toList()) + ")");
+                throw new ConfigNode(source, path.isEmpty() ? key : path + "." + key, tuple.getKeyNode())
+                    .error("unknown key '" + key + "' (known keys: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }

@@ -39,7 +39,7 @@ class ConfigLoaderTest
     @Test
     void rejectsUnknownKeysNamingFileLineAndField()
     {
-        assertEquals("x.yaml:3:33: ports[0].mtuu: unknown key 'mtuu' (known keys: device, mtu, name, promiscuous, rss, rx-descriptors, tx-descriptors)",
+        assertEquals("x.yaml:3:35: ports[0].mtuu: unknown key 'mtuu' (known keys: device, mtu, name, promiscuous, rss, rx-descriptors, tx-descriptors)",
             error(VALID.replace("device: net_ring0}", "device: net_ring0, mtuu: 9000}")));
     }
 
@@ -53,19 +53,19 @@ class ConfigLoaderTest
     @Test
     void rejectsReferencesToUnknownPortsAndInterfaces()
     {
-        assertEquals("x.yaml:5:25: interfaces[0].port: no port named 'p9' (ports: [p0])",
+        assertEquals("x.yaml:5:22: interfaces[0].port: no port named 'p9' (ports: [p0])",
             error(VALID.replace("port: p0,", "port: p9,")));
-        assertEquals("x.yaml:8:40: routes[0].via[0].interface: no interface named 'nope'",
+        assertEquals("x.yaml:8:42: routes[0].via[0].interface: no interface named 'nope'",
             error(VALID.replace("{address: 10.0.0.2}", "{address: 10.0.0.2, interface: nope}")));
     }
 
     @Test
     void rejectsOutOfRangeAndMalformedValues()
     {
-        assertEquals("x.yaml:2:12: workers.count: 0 is outside 1..64", error(VALID + "workers:\n  count: 0\n"));
-        assertEquals("x.yaml:5:39: interfaces[0].ipv4[0]: '10.0.0.300' is not an IPv4 address (octet '300')",
+        assertEquals("x.yaml:10:10: workers.count: 0 is outside 1..64", error(VALID + "workers:\n  count: 0\n"));
+        assertEquals("x.yaml:5:33: interfaces[0].ipv4[0]: '10.0.0.300' is not an IPv4 address (octet '300')",
             error(VALID.replace("10.0.0.1/24", "10.0.0.300/24")));
-        assertEquals("x.yaml:3:44: ports[0].rx-descriptors: 1000 is not a power of two",
+        assertEquals("x.yaml:3:51: ports[0].rx-descriptors: 1000 is not a power of two",
             error(VALID.replace("device: net_ring0}", "device: net_ring0, rx-descriptors: 1000}")));
     }
 
@@ -73,7 +73,7 @@ class ConfigLoaderTest
     void rejectsBrokenYamlAndMissingSections()
     {
         assertEquals("x.yaml:1:1: missing required key 'eal'", error("ports: []\n"));
-        assertEquals("x.yaml:1:7: not valid YAML: expected ',' or '}', but got <scalar>", error("eal: {a b: [}\n"));
+        assertEquals("x.yaml:1:13: not valid YAML: expected the node content, but found '}'", error("eal: {a b: [}\n"));
     }
 
     @Test

@@ -47,6 +47,21 @@ public final class ApplianceHarness implements AutoCloseable
         return CounterFile.sum(appliance.counterFile().manager(), "drop " + reason.label());
     }
 
+    /** Every drop reason with a non-zero count, for failure messages. */
+    public Map<String, Long> nonZeroDrops()
+    {
+        final Map<String, Long> drops = new LinkedHashMap<>();
+        for (final DropReason reason : DropReason.values())
+        {
+            final long count = drops(reason);
+            if (count != 0)
+            {
+                drops.put(reason.label(), count);
+            }
+        }
+        return drops;
+    }
+
     public long counter(final String suffix)
     {
         return CounterFile.sum(appliance.counterFile().manager(), suffix);

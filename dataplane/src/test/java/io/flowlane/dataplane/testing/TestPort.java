@@ -61,7 +61,7 @@ public final class TestPort
                 final long m = FastPath.alloc(pool.address());
                 if (m == 0)
                 {
-                    throw new IllegalStateException("test pool is empty");
+                    throw new IllegalStateException("test pool is empty: " + (start + i) + " of " + frames.size() + " frames built");
                 }
                 final byte[] frame = frames.get(start + i);
                 MemorySegment.copy(frame, 0, NativeMemory.ALL, JAVA_BYTE, Mbuf.data(m), frame.length);
@@ -88,9 +88,10 @@ public final class TestPort
     {
         final List<byte[]> frames = new ArrayList<>();
         final long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        int n;
         do
         {
-            final int n = FastPath.rxBurst(port.id(), queue, array.address(), 32);
+            n = FastPath.rxBurst(port.id(), queue, array.address(), 32);
             for (int i = 0; i < n; i++)
             {
                 final long m = array.getAtIndex(JAVA_LONG, i);
@@ -107,7 +108,8 @@ public final class TestPort
                 Thread.onSpinWait();
             }
         }
-        while (frames.size() < expected && System.nanoTime() < deadline);
+        // Keep going while packets are waiting (so a zero timeout drains the queue) or until the deadline.
+        while (frames.size() < expected && (n > 0 || System.nanoTime() < deadline));
         return frames;
     }
 
