@@ -10,25 +10,10 @@ import io.flowlane.dataplane.fib.ForwardingTables;
 import io.flowlane.dataplane.fib.Ipv4Lpm;
 import io.flowlane.dataplane.fib.Ipv6Lpm;
 import io.flowlane.dataplane.fib.NeighborTable;
-import io.flowlane.dataplane.pipeline.ArpInput;
-import io.flowlane.dataplane.pipeline.DropStage;
-import io.flowlane.dataplane.pipeline.EthernetInput;
-import io.flowlane.dataplane.pipeline.Icmp4Error;
-import io.flowlane.dataplane.pipeline.Icmp6Error;
 import io.flowlane.dataplane.pipeline.IcmpRateLimiter;
-import io.flowlane.dataplane.pipeline.Ipv4Input;
-import io.flowlane.dataplane.pipeline.Ipv4Local;
-import io.flowlane.dataplane.pipeline.Ipv4Lookup;
-import io.flowlane.dataplane.pipeline.Ipv4Rewrite;
-import io.flowlane.dataplane.pipeline.Ipv6Input;
-import io.flowlane.dataplane.pipeline.Ipv6Local;
-import io.flowlane.dataplane.pipeline.Ipv6Lookup;
-import io.flowlane.dataplane.pipeline.Ipv6Rewrite;
-import io.flowlane.dataplane.pipeline.NeighborDiscovery;
 import io.flowlane.dataplane.pipeline.NeighborEvents;
 import io.flowlane.dataplane.pipeline.PacketGraph;
 import io.flowlane.dataplane.pipeline.PacketVector;
-import io.flowlane.dataplane.pipeline.TxStage;
 import io.flowlane.dataplane.pipeline.WorkerStats;
 import io.flowlane.dataplane.port.EthPort;
 import io.flowlane.dataplane.port.Interface;
@@ -137,26 +122,20 @@ public final class Appliance implements AutoCloseable
         final NeighborEvents[] neighborEvents = new NeighborEvents[workerCount];
         final int[] portIds = ports.stream().mapToInt(EthPort::id).toArray();
         final String[] portNames = config.ports().stream().map(ApplianceConfig.Port::name).toArray(String[]::new);
-        final long tscHz = Eal.tscHz();
         for (int w = 0; w < workerCount; w++)
         {
             neighborEvents[w] = new NeighborEvents(64 * 1024);
             final WorkerStats stats = new WorkerStats();
             final PacketVector vector = new PacketVector(arena, stats);
             final IcmpRateLimiter icmpLimit = new IcmpRateLimiter(config.icmp().errorsPerSecond(), config.icmp().burst());
-            final PacketGraph graph = new PacketGraph(
-                new TxStage(arena, w, config.workers().txRetries()), new DropStage(arena),
-                new EthernetInput(), new ArpInput(neighborEvents[w]), new Ipv4Input(), new Ipv6Input(),
-                new Ipv4Lookup(), new Ipv6Lookup(), new Ipv4Local(), new Ipv6Local(neighborEvents[w]),
-                new Ipv4Rewrite(), new Ipv6Rewrite(), new Icmp4Error(icmpLimit), new Icmp6Error(icmpLimit),
-                new NeighborDiscovery());
+            final PacketGraph graph = new PacketGraph(arena, w, config.workers().txRetries(), neighborEvents[w], icmpLimit);
             final RxQueue[] queues = new RxQueue[ports.size()];
             for (int p = 0; p < ports.size(); p++)
             {
                 queues[p] = new RxQueue(ports.get(p).id(), w);
             }
             workers.add(new Worker(w, config.workers().cores().get(w), queues, config.workers().burst(), current, graph,
-                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames), tscHz));
+                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames)));
         }
         controlAgent = new ControlAgent(control, neighborEvents);
         controlRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), this::onAgentError, null, controlAgent);

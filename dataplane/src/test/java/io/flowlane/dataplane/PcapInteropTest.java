@@ -59,8 +59,7 @@ class PcapInteropTest
             """.formatted(APPLIANCE_MAC, EAST_MAC, GW1, GW2);
         final ApplianceConfig parsed = ConfigLoader.parse("pcap.yaml", yaml);
         final int expectedRx = 2 * FLOWS + 2;
-        try (Appliance appliance = Appliance.start(new ApplianceConfig(TestEal.CONFIG, parsed.mempool(), parsed.ports(),
-            parsed.interfaces(), parsed.workers(), parsed.routes(), parsed.neighbors(), parsed.tables(), parsed.icmp(), null)))
+        try (Appliance appliance = Appliance.start(parsed.embeddedIn(TestEal.CONFIG)))
         {
             final long rx = ApplianceHarness.await(() -> io.flowlane.dataplane.stats.CounterFile.sum(
                 appliance.counterFile().manager(), "rx-packets west"), expectedRx);

@@ -13,20 +13,20 @@ import java.lang.foreign.MemorySegment;
  * Flow {@code f} is UDP from {@code srcIp}:(10000 + f) to {@code dstBase + f % dstCount}:4789,
  * which gives the appliance many flows to hash and a spread of destinations to look up.
  */
-final class FrameTemplates
+public final class FrameTemplates
 {
     /** Ethernet frame size without the 4-byte FCS, which the NIC adds (64-byte frames carry 60). */
-    static int frameLength(final int wireSize)
+    public static int frameLength(final int wireSize)
     {
         return wireSize - 4;
     }
 
-    final MemorySegment frames;
-    final long base;
-    final int flows;
-    final int length;
+    public final MemorySegment frames;
+    public final long base;
+    public final int flows;
+    public final int length;
 
-    FrameTemplates(final Arena arena, final int flows, final int wireSize, final long dstMac, final long srcMac,
+    public FrameTemplates(final Arena arena, final int flows, final int wireSize, final long dstMac, final long srcMac,
         final int srcIp, final int dstBase, final int dstCount)
     {
         this.flows = flows;
@@ -58,7 +58,7 @@ final class FrameTemplates
         }
     }
 
-    long address(final int flow)
+    public long address(final int flow)
     {
         return base + (long)flow * length;
     }

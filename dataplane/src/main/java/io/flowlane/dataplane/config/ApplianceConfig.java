@@ -14,6 +14,15 @@ public record ApplianceConfig(
     EalConfig eal, Mempool mempool, List<Port> ports, List<InterfaceSpec> interfaces, Workers workers,
     List<Route> routes, List<Neighbor> neighbors, Tables tables, Icmp icmp, Path countersFile)
 {
+    /**
+     * This configuration run inside a process whose EAL is already up ({@code eal}: a test's or a
+     * benchmark's), with counters in memory instead of a shared file.
+     */
+    public ApplianceConfig embeddedIn(final EalConfig eal)
+    {
+        return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, null);
+    }
+
     public record Mempool(int mbufs, int cache, int dataRoom)
     {
     }

@@ -1,7 +1,6 @@
 package io.flowlane.dataplane.packet;
 
-import static io.flowlane.dataplane.packet.NativeMemory.ALL;
-import static io.flowlane.dataplane.packet.NativeMemory.U32_BE;
+import static io.flowlane.dataplane.packet.NativeMemory.u32be;
 import static io.flowlane.dataplane.packet.NativeMemory.u16be;
 import static io.flowlane.dataplane.packet.NativeMemory.u8;
 
@@ -22,7 +21,7 @@ public final class Checksum
         int i = 0;
         for (; i + 4 <= length; i += 4)
         {
-            acc += ALL.get(U32_BE, address + i) & 0xFFFF_FFFFL;
+            acc += u32be(address + i) & 0xFFFF_FFFFL;
         }
         if (i + 2 <= length)
         {

@@ -9,10 +9,9 @@ import static io.flowlane.bindings.rte_mbuf.ol_flags$OFFSET;
 import static io.flowlane.bindings.rte_mbuf.pkt_len$OFFSET;
 import static io.flowlane.bindings.rte_mbuf.port$OFFSET;
 import static io.flowlane.bindings.rte_mbuf.vlan_tci$OFFSET;
-import static io.flowlane.dataplane.packet.NativeMemory.ALL;
-import static io.flowlane.dataplane.packet.NativeMemory.U16;
-import static io.flowlane.dataplane.packet.NativeMemory.U32;
-import static io.flowlane.dataplane.packet.NativeMemory.U64;
+import static io.flowlane.dataplane.packet.NativeMemory.u16;
+import static io.flowlane.dataplane.packet.NativeMemory.u32;
+import static io.flowlane.dataplane.packet.NativeMemory.u64;
 
 import io.flowlane.bindings.rte_mbuf;
 
@@ -34,37 +33,37 @@ public final class Mbuf
     /** Address of the first byte of packet data (buf_addr + data_off). */
     public static long data(final long mbuf)
     {
-        return ALL.get(U64, mbuf + buf_addr$OFFSET) + (ALL.get(U16, mbuf + data_off$OFFSET) & 0xFFFF);
+        return u64(mbuf + buf_addr$OFFSET) + (u16(mbuf + data_off$OFFSET) & 0xFFFF);
     }
 
     public static int dataLength(final long mbuf)
     {
-        return ALL.get(U16, mbuf + data_len$OFFSET) & 0xFFFF;
+        return u16(mbuf + data_len$OFFSET) & 0xFFFF;
     }
 
     public static int packetLength(final long mbuf)
     {
-        return ALL.get(U32, mbuf + pkt_len$OFFSET);
+        return u32(mbuf + pkt_len$OFFSET);
     }
 
     public static int segments(final long mbuf)
     {
-        return ALL.get(U16, mbuf + nb_segs$OFFSET) & 0xFFFF;
+        return u16(mbuf + nb_segs$OFFSET) & 0xFFFF;
     }
 
     public static int port(final long mbuf)
     {
-        return ALL.get(U16, mbuf + port$OFFSET) & 0xFFFF;
+        return u16(mbuf + port$OFFSET) & 0xFFFF;
     }
 
     public static long offloadFlags(final long mbuf)
     {
-        return ALL.get(U64, mbuf + ol_flags$OFFSET);
+        return u64(mbuf + ol_flags$OFFSET);
     }
 
     public static int rssHash(final long mbuf)
     {
-        return ALL.get(U32, mbuf + hash_rss$OFFSET);
+        return u32(mbuf + hash_rss$OFFSET);
     }
 
     public static boolean hasRssHash(final long mbuf)
@@ -74,17 +73,17 @@ public final class Mbuf
 
     public static int vlanTci(final long mbuf)
     {
-        return ALL.get(U16, mbuf + vlan_tci$OFFSET) & 0xFFFF;
+        return u16(mbuf + vlan_tci$OFFSET) & 0xFFFF;
     }
 
     public static int headroom(final long mbuf)
     {
-        return ALL.get(U16, mbuf + data_off$OFFSET) & 0xFFFF;
+        return u16(mbuf + data_off$OFFSET) & 0xFFFF;
     }
 
     public static int tailroom(final long mbuf)
     {
-        final int bufLen = ALL.get(U16, mbuf + rte_mbuf.buf_len$OFFSET) & 0xFFFF;
+        final int bufLen = u16(mbuf + rte_mbuf.buf_len$OFFSET) & 0xFFFF;
         return bufLen - headroom(mbuf) - dataLength(mbuf);
     }
 
@@ -96,9 +95,9 @@ public final class Mbuf
         {
             return 0;
         }
-        ALL.set(U16, mbuf + data_off$OFFSET, (short)(headroom - length));
-        ALL.set(U16, mbuf + data_len$OFFSET, (short)(dataLength(mbuf) + length));
-        ALL.set(U32, mbuf + pkt_len$OFFSET, packetLength(mbuf) + length);
+        u16(mbuf + data_off$OFFSET, (headroom - length));
+        u16(mbuf + data_len$OFFSET, (dataLength(mbuf) + length));
+        u32(mbuf + pkt_len$OFFSET, packetLength(mbuf) + length);
         return data(mbuf);
     }
 
@@ -110,9 +109,9 @@ public final class Mbuf
         {
             return 0;
         }
-        ALL.set(U16, mbuf + data_off$OFFSET, (short)(headroom(mbuf) + length));
-        ALL.set(U16, mbuf + data_len$OFFSET, (short)(dataLength - length));
-        ALL.set(U32, mbuf + pkt_len$OFFSET, packetLength(mbuf) - length);
+        u16(mbuf + data_off$OFFSET, (headroom(mbuf) + length));
+        u16(mbuf + data_len$OFFSET, (dataLength - length));
+        u32(mbuf + pkt_len$OFFSET, packetLength(mbuf) - length);
         return data(mbuf);
     }
 
@@ -124,8 +123,8 @@ public final class Mbuf
             return 0;
         }
         final long tail = data(mbuf) + dataLength(mbuf);
-        ALL.set(U16, mbuf + data_len$OFFSET, (short)(dataLength(mbuf) + length));
-        ALL.set(U32, mbuf + pkt_len$OFFSET, packetLength(mbuf) + length);
+        u16(mbuf + data_len$OFFSET, (dataLength(mbuf) + length));
+        u32(mbuf + pkt_len$OFFSET, packetLength(mbuf) + length);
         return tail;
     }
 
@@ -137,15 +136,22 @@ public final class Mbuf
         {
             return false;
         }
-        ALL.set(U16, mbuf + data_len$OFFSET, (short)(dataLength - length));
-        ALL.set(U32, mbuf + pkt_len$OFFSET, packetLength(mbuf) - length);
+        u16(mbuf + data_len$OFFSET, (dataLength - length));
+        u32(mbuf + pkt_len$OFFSET, packetLength(mbuf) - length);
         return true;
     }
 
     /** Sets the data length of a fresh single-segment mbuf (as a generator does after writing a frame). */
     public static void setLength(final long mbuf, final int length)
     {
-        ALL.set(U16, mbuf + data_len$OFFSET, (short)length);
-        ALL.set(U32, mbuf + pkt_len$OFFSET, length);
+        u16(mbuf + data_len$OFFSET, length);
+        u32(mbuf + pkt_len$OFFSET, length);
+    }
+
+    /** Puts the data start back at the default headroom (rte_pktmbuf_reset_headroom), as a fresh mbuf has it. */
+    public static void resetHeadroom(final long mbuf)
+    {
+        final int bufLen = u16(mbuf + rte_mbuf.buf_len$OFFSET) & 0xFFFF;
+        u16(mbuf + data_off$OFFSET, (int)Math.min(rte_mbuf.HEADROOM, bufLen));
     }
 }

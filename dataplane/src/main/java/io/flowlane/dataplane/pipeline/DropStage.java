@@ -1,6 +1,6 @@
 package io.flowlane.dataplane.pipeline;
 
-import static io.flowlane.dataplane.packet.NativeMemory.ALL;
+import static io.flowlane.dataplane.packet.NativeMemory.u64;
 
 import io.flowlane.bindings.FastPath;
 
@@ -8,7 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 
 /** Counts each dropped packet under its reason and returns all of the burst's drops to the pool in one call. */
-public final class DropStage implements Stage
+public final class DropStage
 {
     private final long array;
 
@@ -17,14 +17,8 @@ public final class DropStage implements Stage
         array = arena.allocate(ValueLayout.ADDRESS, PacketVector.MAX_BURST).address();
     }
 
-    @Override
-    public byte id()
-    {
-        return StageId.DROP;
-    }
-
-    @Override
-    public void process(final PacketVector v)
+    /** Sends (or frees) every packet of the burst that ended here. */
+    public void flush(final PacketVector v)
     {
         final long[] drops = v.stats.drops;
         int count = 0;
@@ -35,7 +29,7 @@ public final class DropStage implements Stage
                 continue;
             }
             drops[v.dropReason[i]]++;
-            ALL.set(ValueLayout.JAVA_LONG, array + count * 8L, v.mbuf[i]);
+            u64(array + count * 8L, v.mbuf[i]);
             count++;
         }
         if (count > 0)

@@ -1,6 +1,6 @@
 package io.flowlane.dataplane.pipeline;
 
-import static io.flowlane.dataplane.packet.NativeMemory.ALL;
+import static io.flowlane.dataplane.packet.NativeMemory.u64;
 
 import io.flowlane.bindings.FastPath;
 import io.flowlane.dataplane.port.InterfaceTable;
@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * worker's own queue of that port (queues are never shared, so no lock). A short ring is retried
  * a few times, as testpmd's --tx-retry does; what still does not fit is freed and counted.
  */
-public final class TxStage implements Stage
+public final class TxStage
 {
     private final int txQueue;
     private final int retries;
@@ -29,14 +29,8 @@ public final class TxStage implements Stage
         this.arrays = arena.allocate(ValueLayout.ADDRESS, (long)InterfaceTable.MAX_PORTS * PacketVector.MAX_BURST).address();
     }
 
-    @Override
-    public byte id()
-    {
-        return StageId.TX;
-    }
-
-    @Override
-    public void process(final PacketVector v)
+    /** Sends (or frees) every packet of the burst that ended here. */
+    public void flush(final PacketVector v)
     {
         for (int i = 0; i < v.count; i++)
         {
@@ -50,7 +44,7 @@ public final class TxStage implements Stage
             {
                 touched[touchedCount++] = port;
             }
-            ALL.set(ValueLayout.JAVA_LONG, arrays + ((long)port * PacketVector.MAX_BURST + count) * 8, v.mbuf[i]);
+            u64(arrays + ((long)port * PacketVector.MAX_BURST + count) * 8, v.mbuf[i]);
             counts[port] = count + 1;
         }
         final WorkerStats stats = v.stats;

@@ -33,8 +33,7 @@ public final class ApplianceHarness implements AutoCloseable
             this.links.put(link, TestPort.started(pair.b(), testPool, queues));
         }
         final ApplianceConfig parsed = ConfigLoader.parse("test.yaml", yaml);
-        appliance = Appliance.start(new ApplianceConfig(TestEal.CONFIG, parsed.mempool(), parsed.ports(),
-            parsed.interfaces(), parsed.workers(), parsed.routes(), parsed.neighbors(), parsed.tables(), parsed.icmp(), null));
+        appliance = Appliance.start(parsed.embeddedIn(TestEal.CONFIG));
     }
 
     public TestPort link(final String name)
