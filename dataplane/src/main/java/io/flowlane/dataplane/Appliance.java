@@ -2,6 +2,9 @@ package io.flowlane.dataplane;
 
 import io.flowlane.dataplane.config.ApplianceConfig;
 import io.flowlane.dataplane.eal.Eal;
+import io.flowlane.dataplane.extension.ExtensionConfig;
+import io.flowlane.dataplane.extension.ExtensionContext;
+import io.flowlane.dataplane.extension.ExtensionRuntime;
 import io.flowlane.dataplane.fib.AdjacencyTable;
 import io.flowlane.dataplane.fib.CurrentTables;
 import io.flowlane.dataplane.fib.EcmpGroupTable;
@@ -57,6 +60,7 @@ public final class Appliance implements AutoCloseable
     private final CounterFile counterFile;
     private final List<Worker> workers = new ArrayList<>();
     private final List<AgentRunner> workerRunners = new ArrayList<>();
+    private final List<ExtensionRuntime> extensions = new ArrayList<>();
     private final ControlAgent controlAgent;
     private final AgentRunner controlRunner;
     private boolean closed;
@@ -92,6 +96,16 @@ public final class Appliance implements AutoCloseable
             new NeighborTable(sizes.neighbors()));
         control = new ForwardingControl(tables, quiescentState, sizes.ecmpBuckets());
         interfaces.forEach(control::addInterfaceRoutes);
+        final ExtensionContext extensionContext = new ExtensionContext(control, quiescentState, workerCount, pool, arena);
+        for (final ExtensionConfig extension : config.extensions())
+        {
+            final ExtensionRuntime runtime = extension.start(extensionContext);
+            extensions.add(runtime);
+            if (!extension.tunnelNames().isEmpty())
+            {
+                control.tunnels(runtime.tunnels());
+            }
+        }
         for (final ApplianceConfig.Neighbor neighbor : config.neighbors())
         {
             final Interface itf = tables.interfaces().byName(neighbor.interfaceName());
@@ -129,6 +143,10 @@ public final class Appliance implements AutoCloseable
             final PacketVector vector = new PacketVector(arena, stats);
             final IcmpRateLimiter icmpLimit = new IcmpRateLimiter(config.icmp().errorsPerSecond(), config.icmp().burst());
             final PacketGraph graph = new PacketGraph(arena, w, config.workers().txRetries(), neighborEvents[w], icmpLimit);
+            for (final ExtensionRuntime extension : extensions)
+            {
+                extension.plug(graph, w);
+            }
             final RxQueue[] queues = new RxQueue[ports.size()];
             for (int p = 0; p < ports.size(); p++)
             {
@@ -220,6 +238,12 @@ public final class Appliance implements AutoCloseable
         return tables;
     }
 
+    /** The started extensions (the tunnels module's runtime, when it is on the class path and configured). */
+    public List<ExtensionRuntime> extensions()
+    {
+        return List.copyOf(extensions);
+    }
+
     public QuiescentState quiescentState()
     {
         return quiescentState;
@@ -241,6 +265,7 @@ public final class Appliance implements AutoCloseable
         closed = true;
         workerRunners.forEach(AgentRunner::close);
         controlRunner.close();
+        extensions.forEach(ExtensionRuntime::close);
         for (final EthPort port : ports)
         {
             try

@@ -1,6 +1,7 @@
 package io.flowlane.dataplane.config;
 
 import io.flowlane.dataplane.eal.EalConfig;
+import io.flowlane.dataplane.extension.ExtensionConfig;
 import io.flowlane.dataplane.fib.NextHop;
 
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.List;
  */
 public record ApplianceConfig(
     EalConfig eal, Mempool mempool, List<Port> ports, List<InterfaceSpec> interfaces, Workers workers,
-    List<Route> routes, List<Neighbor> neighbors, Tables tables, Icmp icmp, Path countersFile)
+    List<Route> routes, List<Neighbor> neighbors, Tables tables, Icmp icmp, Path countersFile,
+    List<ExtensionConfig> extensions)
 {
     /**
      * This configuration run inside a process whose EAL is already up ({@code eal}: a test's or a
@@ -20,7 +22,7 @@ public record ApplianceConfig(
      */
     public ApplianceConfig embeddedIn(final EalConfig eal)
     {
-        return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, null);
+        return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, null, extensions);
     }
 
     public record Mempool(int mbufs, int cache, int dataRoom)

@@ -1,6 +1,8 @@
 package io.flowlane.dataplane.config;
 
 import io.flowlane.dataplane.eal.EalConfig;
+import io.flowlane.dataplane.extension.DataplaneExtension;
+import io.flowlane.dataplane.extension.ExtensionConfig;
 import io.flowlane.dataplane.fib.ForwardingControl;
 import io.flowlane.dataplane.fib.NextHop;
 import io.flowlane.dataplane.packet.EthernetHeader;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -31,6 +34,10 @@ import java.util.Set;
  */
 public final class ConfigLoader
 {
+    /** Top-level keys of the data plane itself; extensions (the tunnels module) add theirs. */
+    private static final Set<String> CORE_KEYS = Set.of(
+        "eal", "mempool", "ports", "interfaces", "workers", "routes", "neighbors", "tables", "icmp", "counters");
+
     private ConfigLoader()
     {
     }
@@ -69,7 +76,11 @@ public final class ConfigLoader
             throw new ConfigException(source + ": the file is empty");
         }
         final ConfigNode root = new ConfigNode(source, "", document.get());
-        root.checkKeys(Set.of("eal", "mempool", "ports", "interfaces", "workers", "routes", "neighbors", "tables", "icmp", "counters"));
+        final List<DataplaneExtension> extensions = ServiceLoader.load(DataplaneExtension.class).stream()
+            .map(ServiceLoader.Provider::get).toList();
+        final Set<String> keys = new HashSet<>(CORE_KEYS);
+        extensions.forEach(extension -> keys.addAll(extension.configKeys()));
+        root.checkKeys(keys);
 
         final EalConfig eal = eal(root.require("eal"));
         final ApplianceConfig.Mempool mempool = mempool(root.get("mempool"));
@@ -78,7 +89,18 @@ public final class ConfigLoader
         final ApplianceConfig.Workers workers = workers(root.get("workers"));
         final Set<String> interfaceNames = new HashSet<>();
         interfaces.forEach(i -> interfaceNames.add(i.name()));
-        final List<ApplianceConfig.Route> routes = routes(root.list("routes"), interfaceNames);
+        final List<ExtensionConfig> extensionConfigs = new ArrayList<>();
+        final Set<String> tunnelNames = new HashSet<>();
+        for (final DataplaneExtension extension : extensions)
+        {
+            final ExtensionConfig parsed = extension.parse(root, Set.copyOf(interfaceNames));
+            if (parsed != null)
+            {
+                extensionConfigs.add(parsed);
+                tunnelNames.addAll(parsed.tunnelNames());
+            }
+        }
+        final List<ApplianceConfig.Route> routes = routes(root.list("routes"), interfaceNames, tunnelNames);
         final List<ApplianceConfig.Neighbor> neighbors = neighbors(root.list("neighbors"), interfaceNames);
         final ApplianceConfig.Tables tables = tables(root.get("tables"));
         final ApplianceConfig.Icmp icmp = icmp(root.get("icmp"));
@@ -89,7 +111,8 @@ public final class ConfigLoader
             counters.checkKeys(Set.of("file"));
             countersFile = Path.of(counters.require("file").text());
         }
-        return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, countersFile);
+        return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, countersFile,
+            List.copyOf(extensionConfigs));
     }
 
     private static EalConfig eal(final ConfigNode node)
@@ -240,7 +263,8 @@ public final class ConfigLoader
             node.integer("tx-retries", 4, 0, 64));
     }
 
-    private static List<ApplianceConfig.Route> routes(final List<ConfigNode> nodes, final Set<String> interfaceNames)
+    private static List<ApplianceConfig.Route> routes(
+        final List<ConfigNode> nodes, final Set<String> interfaceNames, final Set<String> tunnelNames)
     {
         final List<ApplianceConfig.Route> routes = new ArrayList<>();
         final Set<String> seen = new HashSet<>();
@@ -266,13 +290,28 @@ public final class ConfigLoader
             }
             for (final ConfigNode via : route.list("via"))
             {
-                via.checkKeys(Set.of("address", "interface", "weight"));
+                via.checkKeys(Set.of("address", "interface", "weight", "tunnel"));
+                final int weight = via.integer("weight", 1, 1, 1 << 16);
+                final String tunnel = via.text("tunnel", null);
+                if (tunnel != null)
+                {
+                    if (via.get("address") != null || via.get("interface") != null)
+                    {
+                        throw via.require("tunnel").error("a next hop is either a tunnel or an address (with an interface), not both");
+                    }
+                    if (!tunnelNames.contains(tunnel))
+                    {
+                        throw via.require("tunnel").error("no tunnel named '" + tunnel + "'" +
+                            (tunnelNames.isEmpty() ? " (no tunnels are configured)" : " (tunnels: " + new java.util.TreeSet<>(tunnelNames) + ")"));
+                    }
+                    hops.add(NextHop.tunnel(tunnel, weight));
+                    continue;
+                }
                 final String itf = via.text("interface", null);
                 if (itf != null && !interfaceNames.contains(itf))
                 {
                     throw via.require("interface").error("no interface named '" + itf + "'");
                 }
-                final int weight = via.integer("weight", 1, 1, 1 << 16);
                 final ConfigNode address = via.require("address");
                 if (family == 4)
                 {

@@ -14,7 +14,9 @@ import java.util.Map;
  * <p>Each adjacency is an egress interface plus how to find the destination MAC: a known next
  * hop ({@link #NEIGHBOR}, MAC cached here once resolved), a connected subnet where the packet's
  * own destination is the next hop ({@link #GLEAN}, MAC looked up in the neighbor table per packet),
- * delivery to the appliance itself ({@link #LOCAL}) or a discard route ({@link #DROP}).
+ * delivery to the appliance itself ({@link #LOCAL}), a discard route ({@link #DROP}), or a
+ * tunnel ({@link #TUNNEL}: VPP's midchain; the packet goes to the tunnel's encapsulation stage,
+ * and the outer packet is then routed like any other).
  *
  * <p>Threading: one writer (the control thread) creates, resolves and releases adjacencies;
  * workers only read. Fields other than the MAC never change while an adjacency is referenced,
@@ -29,6 +31,7 @@ public final class AdjacencyTable
     public static final byte GLEAN = 2;
     public static final byte LOCAL = 3;
     public static final byte DROP = 4;
+    public static final byte TUNNEL = 5;
 
     /** Bit 63 of a destination MAC word: the MAC is known. */
     public static final long RESOLVED = 1L << 63;
@@ -36,7 +39,10 @@ public final class AdjacencyTable
 
     private final byte[] kind;
     private final byte[] family;
+    /** The egress interface's index; for {@link #TUNNEL}, the tunnel's index. */
     private final int[] interfaceIndex;
+    /** For {@link #TUNNEL}: the encapsulation stage. */
+    private final byte[] stage;
     private final int[] port;
     private final int[] vlan;
     private final int[] mtu;
@@ -68,6 +74,7 @@ public final class AdjacencyTable
         kind = new byte[capacity];
         family = new byte[capacity];
         interfaceIndex = new int[capacity];
+        stage = new byte[capacity];
         port = new int[capacity];
         vlan = new int[capacity];
         mtu = new int[capacity];
@@ -104,6 +111,18 @@ public final class AdjacencyTable
     public int interfaceIndex(final int adjacency)
     {
         return interfaceIndex[adjacency];
+    }
+
+    /** For a {@link #TUNNEL} adjacency: the tunnel's index. */
+    public int tunnel(final int adjacency)
+    {
+        return interfaceIndex[adjacency];
+    }
+
+    /** For a {@link #TUNNEL} adjacency: the stage that encapsulates into the tunnel. */
+    public byte encapStage(final int adjacency)
+    {
+        return stage[adjacency];
     }
 
     public long sourceMac(final int adjacency)
@@ -161,6 +180,12 @@ public final class AdjacencyTable
         return acquire(new Key(GLEAN, itf.index(), family, 0, 0), itf);
     }
 
+    /** The adjacency into a tunnel: packets go to {@code encapStage} with the tunnel's index. */
+    public int acquireTunnel(final int tunnel, final byte encapStage)
+    {
+        return acquire(new Key(TUNNEL, tunnel, 0, encapStage, 0), null);
+    }
+
     public int acquireLocal()
     {
         return acquire(new Key(LOCAL, -1, 0, 0, 0), null);
@@ -179,6 +204,13 @@ public final class AdjacencyTable
             throw new IllegalArgumentException("adjacency " + adjacency + " is not in use");
         }
         references[adjacency]++;
+    }
+
+    /** How many routes (references) use the adjacency into this tunnel; 0 if none. */
+    public int tunnelReferences(final int tunnel, final byte encapStage)
+    {
+        final Integer adjacency = byKey.get(new Key(TUNNEL, tunnel, 0, encapStage, 0));
+        return adjacency == null ? 0 : references[adjacency];
     }
 
     /** Drops a reference; the last one frees the slot after a grace period. */
@@ -269,6 +301,7 @@ public final class AdjacencyTable
         vlan[adjacency] = itf == null ? 0 : itf.vlan();
         mtu[adjacency] = itf == null ? 0 : itf.mtu();
         srcMac[adjacency] = itf == null ? 0 : itf.mac();
+        stage[adjacency] = key.kind() == TUNNEL ? (byte)key.hi() : 0;
         nextHopV4[adjacency] = key.family() == 4 ? (int)key.hi() : 0;
         nextHopV6Hi[adjacency] = key.family() == 6 ? key.hi() : 0;
         nextHopV6Lo[adjacency] = key.family() == 6 ? key.lo() : 0;
@@ -285,6 +318,10 @@ public final class AdjacencyTable
     private Key keyOf(final int adjacency)
     {
         final int fam = family[adjacency];
+        if (kind[adjacency] == TUNNEL)
+        {
+            return new Key(TUNNEL, interfaceIndex[adjacency], 0, stage[adjacency], 0);
+        }
         return new Key(kind[adjacency], interfaceIndex[adjacency], fam,
             fam == 4 ? nextHopV4[adjacency] : nextHopV6Hi[adjacency], fam == 6 ? nextHopV6Lo[adjacency] : 0);
     }

@@ -30,6 +30,7 @@ public final class ForwardingControl
     private final ArrayDeque<long[]> retiredGroups = new ArrayDeque<>();
     private final NeighborSink neighborSink = new NeighborSink();
     private int localAdjacency = -1;
+    private TunnelDirectory tunnels = TunnelDirectory.NONE;
 
     /** A route as the control side remembers it, to release what it holds when it goes. */
     private record Route(int target, int[] adjacencies, int group, List<NextHop> nextHops)
@@ -56,6 +57,12 @@ public final class ForwardingControl
     public ForwardingTables tables()
     {
         return tables;
+    }
+
+    /** Where routes with tunnel next hops find their tunnels (the tunnels module sets it). */
+    public void tunnels(final TunnelDirectory directory)
+    {
+        this.tunnels = directory;
     }
 
     /** Installs an interface's own addresses (local delivery) and connected subnets (glean). */
@@ -244,6 +251,15 @@ public final class ForwardingControl
                 return adjacencies.acquireDrop();
             case LOCAL:
                 return adjacencies.acquireLocal();
+            case TUNNEL:
+            {
+                final int tunnel = tunnels.index(hop.tunnel());
+                if (tunnel < 0)
+                {
+                    throw new IllegalArgumentException("tunnel: no tunnel named '" + hop.tunnel() + "'");
+                }
+                return adjacencies.acquireTunnel(tunnel, tunnels.encapStage(tunnel));
+            }
             default:
                 break;
         }

@@ -33,7 +33,8 @@ public final class Ipv4Rewrite implements Stage
             }
             final long ip = v.l3[i];
             final int adjacency = v.adjacency[i];
-            if (Ipv4Header.ttl(ip) <= 1)
+            final boolean originated = v.originated[i];
+            if (!originated && Ipv4Header.ttl(ip) <= 1)
             {
                 v.icmpError[i] = IcmpHeader.V4_TIME_EXCEEDED << 24;
                 v.to(i, StageId.ICMP4_ERROR);
@@ -42,7 +43,13 @@ public final class Ipv4Rewrite implements Stage
             final int mtu = adjacencies.mtu(adjacency);
             if (Ipv4Header.totalLength(ip) > mtu)
             {
-                if ((Ipv4Header.flagsAndFragment(ip) & Ipv4Header.FLAG_DF) != 0)
+                if (originated)
+                {
+                    // A tunnel's outer packet: its encapsulation stage checked the tunnel MTU, so
+                    // the egress interface is smaller than the tunnel was configured for.
+                    v.drop(i, DropReason.TUNNEL_MTU);
+                }
+                else if ((Ipv4Header.flagsAndFragment(ip) & Ipv4Header.FLAG_DF) != 0)
                 {
                     v.icmpError[i] = IcmpHeader.V4_DEST_UNREACHABLE << 24 | IcmpHeader.V4_CODE_FRAGMENTATION_NEEDED << 16 | mtu;
                     v.to(i, StageId.ICMP4_ERROR);
@@ -63,7 +70,10 @@ public final class Ipv4Rewrite implements Stage
                 v.to(i, StageId.NEIGHBOR_DISCOVERY);
                 continue;
             }
-            Ipv4Header.decrementTtl(ip);
+            if (!originated)
+            {
+                Ipv4Header.decrementTtl(ip);
+            }
             if (!L2Header.write(v.mbuf[i], ip, mac & ~AdjacencyTable.RESOLVED, adjacencies.sourceMac(adjacency),
                 adjacencies.vlan(adjacency), EthernetHeader.TYPE_IPV4))
             {

@@ -45,6 +45,11 @@ public final class Ipv6Lookup implements Stage
                 }
                 case AdjacencyTable.LOCAL -> v.to(i, StageId.IP6_LOCAL);
                 case AdjacencyTable.DROP -> v.drop(i, DropReason.BLACKHOLE);
+                case AdjacencyTable.TUNNEL ->
+                {
+                    v.adjacency[i] = adjacency;
+                    v.to(i, adjacencies.encapStage(adjacency));
+                }
                 default -> v.drop(i, DropReason.NO_ROUTE);
             }
         }

@@ -31,8 +31,9 @@ public final class Ipv6Rewrite implements Stage
             }
             final long ip = v.l3[i];
             final int adjacency = v.adjacency[i];
+            final boolean originated = v.originated[i];
             final int hopLimit = Ipv6Header.hopLimit(ip);
-            if (hopLimit <= 1)
+            if (!originated && hopLimit <= 1)
             {
                 v.icmpError[i] = IcmpHeader.V6_TIME_EXCEEDED << 24;
                 v.to(i, StageId.ICMP6_ERROR);
@@ -41,6 +42,11 @@ public final class Ipv6Rewrite implements Stage
             final int mtu = adjacencies.mtu(adjacency);
             if (v.l3Length[i] > mtu)
             {
+                if (originated)
+                {
+                    v.drop(i, DropReason.TUNNEL_MTU);
+                    continue;
+                }
                 v.icmpError[i] = IcmpHeader.V6_PACKET_TOO_BIG << 24 | Math.min(mtu, 0xFFFF);
                 v.to(i, StageId.ICMP6_ERROR);
                 continue;
@@ -56,7 +62,10 @@ public final class Ipv6Rewrite implements Stage
                 v.to(i, StageId.NEIGHBOR_DISCOVERY);
                 continue;
             }
-            Ipv6Header.hopLimit(ip, hopLimit - 1);
+            if (!originated)
+            {
+                Ipv6Header.hopLimit(ip, hopLimit - 1);
+            }
             if (!L2Header.write(v.mbuf[i], ip, mac & ~AdjacencyTable.RESOLVED, adjacencies.sourceMac(adjacency),
                 adjacencies.vlan(adjacency), EthernetHeader.TYPE_IPV6))
             {

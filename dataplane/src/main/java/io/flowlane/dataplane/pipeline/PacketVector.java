@@ -31,6 +31,11 @@ public final class PacketVector
     public final int[] txPort = new int[MAX_BURST];
     /** ICMP error to send: type << 24 | code << 16 | parameter (an MTU for "too big"). */
     public final int[] icmpError = new int[MAX_BURST];
+    /**
+     * The appliance built this packet's current IP header itself (a tunnel's outer header): the
+     * rewrite stage neither decrements its TTL nor answers it with ICMP errors to ourselves.
+     */
+    public final boolean[] originated = new boolean[MAX_BURST];
     public final byte[] next = new byte[MAX_BURST];
     public final byte[] dropReason = new byte[MAX_BURST];
 
@@ -56,6 +61,7 @@ public final class PacketVector
         for (int i = 0; i < count; i++)
         {
             next[i] = StageId.ETHERNET_INPUT;
+            originated[i] = false;
         }
         pending = 1L << StageId.ETHERNET_INPUT;
     }
