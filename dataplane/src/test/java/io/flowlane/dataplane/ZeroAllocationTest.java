@@ -68,6 +68,13 @@ class ZeroAllocationTest
             final int testPoolBaseline = harness.testPool.available();
 
             final Worker worker = harness.appliance.workers().get(0);
+            // The worker's thread may not have started yet on a busy machine: its id is set in onStart.
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (worker.threadId() < 0 && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            assertTrue(worker.threadId() >= 0, "the worker thread started");
             final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
             // Warm-up lasts until the JIT has settled. While it has not, the JVM allocates on the
             // worker's own thread: a method that deoptimises re-runs in the interpreter, and the
