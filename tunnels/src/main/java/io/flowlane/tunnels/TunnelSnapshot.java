@@ -85,41 +85,47 @@ final class TunnelSnapshot
         openContext = new long[workers][capacity];
     }
 
-    /** A copy to modify before publishing. */
+    /** A copy to modify before publishing (the inner arrays of inState and selectors are shared: they are per tunnel). */
     TunnelSnapshot copy()
     {
-        final TunnelSnapshot c = new TunnelSnapshot(capacity, sealContext.length);
-        System.arraycopy(protocol, 0, c.protocol, 0, capacity);
-        System.arraycopy(family, 0, c.family, 0, capacity);
-        System.arraycopy(localHi, 0, c.localHi, 0, capacity);
-        System.arraycopy(localLo, 0, c.localLo, 0, capacity);
-        System.arraycopy(remoteHi, 0, c.remoteHi, 0, capacity);
-        System.arraycopy(remoteLo, 0, c.remoteLo, 0, capacity);
-        System.arraycopy(ttl, 0, c.ttl, 0, capacity);
-        System.arraycopy(innerMtu, 0, c.innerMtu, 0, capacity);
-        System.arraycopy(rate, 0, c.rate, 0, capacity);
-        System.arraycopy(greKey, 0, c.greKey, 0, capacity);
-        System.arraycopy(greSequence, 0, c.greSequence, 0, capacity);
-        System.arraycopy(greChecksum, 0, c.greChecksum, 0, capacity);
-        System.arraycopy(outSpi, 0, c.outSpi, 0, capacity);
-        System.arraycopy(outSalt, 0, c.outSalt, 0, capacity);
-        System.arraycopy(outEsn, 0, c.outEsn, 0, capacity);
-        System.arraycopy(outLifetimePackets, 0, c.outLifetimePackets, 0, capacity);
-        System.arraycopy(outLifetimeBytes, 0, c.outLifetimeBytes, 0, capacity);
-        System.arraycopy(inSpi, 0, c.inSpi, 0, capacity);
-        System.arraycopy(inSalt, 0, c.inSalt, 0, capacity);
-        System.arraycopy(inEsn, 0, c.inEsn, 0, capacity);
-        System.arraycopy(inWindow, 0, c.inWindow, 0, capacity);
-        System.arraycopy(inLifetimePackets, 0, c.inLifetimePackets, 0, capacity);
-        System.arraycopy(inLifetimeBytes, 0, c.inLifetimeBytes, 0, capacity);
-        System.arraycopy(inState, 0, c.inState, 0, capacity);
-        System.arraycopy(selectors, 0, c.selectors, 0, capacity);
+        return new TunnelSnapshot(this);
+    }
+
+    private TunnelSnapshot(final TunnelSnapshot o)
+    {
+        capacity = o.capacity;
+        protocol = o.protocol.clone();
+        family = o.family.clone();
+        localHi = o.localHi.clone();
+        localLo = o.localLo.clone();
+        remoteHi = o.remoteHi.clone();
+        remoteLo = o.remoteLo.clone();
+        ttl = o.ttl.clone();
+        innerMtu = o.innerMtu.clone();
+        rate = o.rate.clone();
+        greKey = o.greKey.clone();
+        greSequence = o.greSequence.clone();
+        greChecksum = o.greChecksum.clone();
+        outSpi = o.outSpi.clone();
+        outSalt = o.outSalt.clone();
+        outEsn = o.outEsn.clone();
+        outLifetimePackets = o.outLifetimePackets.clone();
+        outLifetimeBytes = o.outLifetimeBytes.clone();
+        inSpi = o.inSpi.clone();
+        inSalt = o.inSalt.clone();
+        inEsn = o.inEsn.clone();
+        inWindow = o.inWindow.clone();
+        inLifetimePackets = o.inLifetimePackets.clone();
+        inLifetimeBytes = o.inLifetimeBytes.clone();
+        inState = o.inState.clone();
+        selectors = o.selectors.clone();
+        sealContext = new long[o.sealContext.length][];
+        openContext = new long[o.openContext.length][];
         for (int w = 0; w < sealContext.length; w++)
         {
-            System.arraycopy(sealContext[w], 0, c.sealContext[w], 0, capacity);
-            System.arraycopy(openContext[w], 0, c.openContext[w], 0, capacity);
+            sealContext[w] = o.sealContext[w].clone();
+            openContext[w] = o.openContext[w].clone();
         }
-        return c;
     }
 
     /** Rebuilds the lookup indexes after slots changed. */

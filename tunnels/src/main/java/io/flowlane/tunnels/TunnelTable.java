@@ -194,13 +194,7 @@ public final class TunnelTable implements TunnelDirectory
         while (!retired.isEmpty() && gracePeriods.completed(retired.peekFirst()[1]))
         {
             final long[] retirement = retired.pollFirst();
-            for (int i = 2; i < retirement.length; i++)
-            {
-                if (retirement[i] != 0)
-                {
-                    AesGcm.freeContext(retirement[i]);
-                }
-            }
+            freeContexts(retirement, 2);
             free.addLast((int)retirement[0]);
         }
     }
@@ -211,27 +205,23 @@ public final class TunnelTable implements TunnelDirectory
         final TunnelSnapshot last = current;
         for (int w = 0; w < workers; w++)
         {
-            for (int s = 0; s < last.capacity; s++)
-            {
-                if (last.sealContext[w][s] != 0)
-                {
-                    AesGcm.freeContext(last.sealContext[w][s]);
-                }
-                if (last.openContext[w][s] != 0)
-                {
-                    AesGcm.freeContext(last.openContext[w][s]);
-                }
-            }
+            freeContexts(last.sealContext[w], 0);
+            freeContexts(last.openContext[w], 0);
         }
         while (!retired.isEmpty())
         {
-            final long[] retirement = retired.pollFirst();
-            for (int i = 2; i < retirement.length; i++)
+            freeContexts(retired.pollFirst(), 2);
+        }
+    }
+
+    /** Frees the non-zero cipher contexts in {@code contexts} from index {@code from} on. */
+    private static void freeContexts(final long[] contexts, final int from)
+    {
+        for (int i = from; i < contexts.length; i++)
+        {
+            if (contexts[i] != 0)
             {
-                if (retirement[i] != 0)
-                {
-                    AesGcm.freeContext(retirement[i]);
-                }
+                AesGcm.freeContext(contexts[i]);
             }
         }
     }

@@ -389,7 +389,7 @@ public final class ConfigLoader
      * Parses "address/length" into {hi, lo, length}; IPv4 sits in the low 32 bits of hi.
      * For routes ({@code network}) host bits must be zero; for interface addresses they are the host.
      */
-    static long[] prefix(final String text, final int family, final boolean network)
+    public static long[] prefix(final String text, final int family, final boolean network)
     {
         final int slash = text.indexOf('/');
         if (slash < 0)

@@ -83,8 +83,10 @@ public final class EspEncrypt implements Stage
         }
         final int padding = EspHeader.padding(length);
         final int plaintext = length + padding + EspHeader.TRAILER_LENGTH;
-        final long trailer = Mbuf.append(m, padding + EspHeader.TRAILER_LENGTH + EspHeader.ICV_LENGTH);
-        if (trailer == 0)
+        final int growth = padding + EspHeader.TRAILER_LENGTH + EspHeader.ICV_LENGTH;
+        // Room is checked before a sequence number is taken, and the packet grows only once it
+        // will be sent, so no drop below has to undo anything.
+        if (Mbuf.tailroom(m) < growth)
         {
             v.drop(i, DropReason.NO_TAILROOM);
             return;
@@ -94,7 +96,6 @@ public final class EspEncrypt implements Stage
         // RFC 4303 §3.3.3: the counter must not cycle; the SA must be rekeyed first.
         if (!esn && seq > 0xFFFF_FFFFL || esn && seq == 0)
         {
-            Mbuf.trim(m, padding + EspHeader.TRAILER_LENGTH + EspHeader.ICV_LENGTH);
             v.drop(i, DropReason.ESP_SEQUENCE_EXHAUSTED);
             return;
         }
@@ -102,10 +103,10 @@ public final class EspEncrypt implements Stage
         final long byteLimit = tunnels.outLifetimeBytes(slot);
         if (packetLimit != 0 && seq > packetLimit || byteLimit != 0 && tunnels.addSentBytes(slot, plaintext) > byteLimit)
         {
-            Mbuf.trim(m, padding + EspHeader.TRAILER_LENGTH + EspHeader.ICV_LENGTH);
             v.drop(i, DropReason.ESP_LIFETIME_EXPIRED);
             return;
         }
+        final long trailer = Mbuf.append(m, growth);
         // RFC 4303 §2.4: padding bytes 1, 2, 3, ...
         for (int p = 0; p < padding; p++)
         {

@@ -1,7 +1,7 @@
 package io.flowlane.tunnels.esp;
 
-import io.flowlane.dataplane.packet.Ipv4Header;
-import io.flowlane.dataplane.packet.Ipv6Header;
+import io.flowlane.dataplane.config.ConfigLoader;
+import io.flowlane.dataplane.fib.ForwardingControl;
 
 /**
  * A security policy entry of a route-based ESP tunnel (RFC 4301 §4.4.1 selectors, addresses
@@ -14,13 +14,14 @@ public record TrafficSelector(int family, long localHi, long localLo, int localL
 {
     public static TrafficSelector parse(final String local, final String remote)
     {
-        final long[] l = prefix("local", local);
-        final long[] r = prefix("remote", remote);
-        if (l[3] != r[3])
+        final int family = local.contains(":") ? 6 : 4;
+        if (family != (remote.contains(":") ? 6 : 4))
         {
             throw new IllegalArgumentException("remote: " + remote + " is not of the same address family as local " + local);
         }
-        return new TrafficSelector((int)l[3], l[0], l[1], (int)l[2], r[0], r[1], (int)r[2]);
+        final long[] l = prefix("local", local, family);
+        final long[] r = prefix("remote", remote, family);
+        return new TrafficSelector(family, l[0], l[1], (int)l[2], r[0], r[1], (int)r[2]);
     }
 
     /** Does an inbound inner packet from {@code src} to {@code dst} match? */
@@ -29,60 +30,25 @@ public record TrafficSelector(int family, long localHi, long localLo, int localL
         return covers(remoteHi, remoteLo, remoteLength, srcHi, srcLo) && covers(localHi, localLo, localLength, dstHi, dstLo);
     }
 
-    boolean covers(final long pHi, final long pLo, final int length, final long hi, final long lo)
+    private boolean covers(final long pHi, final long pLo, final int length, final long hi, final long lo)
     {
         if (family == 4)
         {
-            final long mask = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
-            return (hi & mask) == pHi;
+            return (hi & (ForwardingControl.mask4(length) & 0xFFFF_FFFFL)) == pHi;
         }
-        final long maskHi = length >= 64 ? -1L : length == 0 ? 0 : -1L << (64 - length);
-        final long maskLo = length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
-        return (hi & maskHi) == pHi && (lo & maskLo) == pLo;
+        return (hi & ForwardingControl.mask6Hi(length)) == pHi && (lo & ForwardingControl.mask6Lo(length)) == pLo;
     }
 
-    private static long[] prefix(final String field, final String text)
+    /** The config's own prefix parser (host bits must be zero), with the field named in errors. */
+    private static long[] prefix(final String field, final String text, final int family)
     {
-        final int slash = text.indexOf('/');
-        if (slash < 0)
-        {
-            throw new IllegalArgumentException(field + ": " + text + " is not a prefix (address/length)");
-        }
-        final String address = text.substring(0, slash);
-        final int length;
         try
         {
-            length = Integer.parseInt(text.substring(slash + 1));
+            return ConfigLoader.prefix(text, family, true);
         }
-        catch (final NumberFormatException ex)
+        catch (final IllegalArgumentException ex)
         {
-            throw new IllegalArgumentException(field + ": " + text + " has no valid prefix length");
+            throw new IllegalArgumentException(field + ": " + ex.getMessage());
         }
-        if (address.contains(":"))
-        {
-            if (length < 0 || length > 128)
-            {
-                throw new IllegalArgumentException(field + ": prefix length " + length + " is outside 0..128");
-            }
-            final long[] a = Ipv6Header.parse(address);
-            final long maskHi = length >= 64 ? -1L : length == 0 ? 0 : -1L << (64 - length);
-            final long maskLo = length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
-            if ((a[0] & ~maskHi) != 0 || (a[1] & ~maskLo) != 0)
-            {
-                throw new IllegalArgumentException(field + ": " + text + " has host bits set");
-            }
-            return new long[] {a[0], a[1], length, 6};
-        }
-        if (length < 0 || length > 32)
-        {
-            throw new IllegalArgumentException(field + ": prefix length " + length + " is outside 0..32");
-        }
-        final long a = Ipv4Header.parse(address) & 0xFFFF_FFFFL;
-        final long mask = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
-        if ((a & ~mask) != 0)
-        {
-            throw new IllegalArgumentException(field + ": " + text + " has host bits set");
-        }
-        return new long[] {a, 0, length, 4};
     }
 }
