@@ -126,6 +126,9 @@ final class TunnelSnapshot
             sealContext[w] = o.sealContext[w].clone();
             openContext[w] = o.openContext[w].clone();
         }
+        // Immutable, so shared: a copy that changes no slot's addresses, key or SPI (scale) needs no reindex.
+        greIndex = o.greIndex;
+        spiIndex = o.spiIndex;
     }
 
     /** Rebuilds the lookup indexes after slots changed. */
