@@ -142,7 +142,7 @@ public final class Appliance implements AutoCloseable
             final WorkerStats stats = new WorkerStats();
             final PacketVector vector = new PacketVector(arena, stats);
             final IcmpRateLimiter icmpLimit = new IcmpRateLimiter(config.icmp().errorsPerSecond(), config.icmp().burst());
-            final PacketGraph graph = new PacketGraph(arena, w, config.workers().txRetries(), neighborEvents[w], icmpLimit);
+            final PacketGraph graph = new PacketGraph(arena, w, config.workers().txRetries(), neighborEvents[w], icmpLimit, pool.address());
             for (final ExtensionRuntime extension : extensions)
             {
                 extension.plug(graph, w);
@@ -309,7 +309,7 @@ public final class Appliance implements AutoCloseable
     private static void warnIfPoolSmall(final ApplianceConfig config)
     {
         final int workers = config.workers().count();
-        long needed = (long)workers * (PacketVector.MAX_BURST + config.mempool().cache());
+        long needed = (long)workers * (PacketVector.CAPACITY + config.mempool().cache());
         for (final ApplianceConfig.Port port : config.ports())
         {
             needed += (long)workers * (port.rxDescriptors() + port.txDescriptors());

@@ -4,6 +4,7 @@ import io.flowlane.dataplane.packet.IcmpHeader;
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.packet.Ipv6Header;
 import io.flowlane.dataplane.pipeline.DropReason;
+import io.flowlane.dataplane.pipeline.Ipv4Fragmenter;
 import io.flowlane.dataplane.pipeline.PacketVector;
 import io.flowlane.dataplane.pipeline.StageId;
 
@@ -14,10 +15,11 @@ import static io.flowlane.dataplane.packet.NativeMemory.u8;
  * hop-limit decrement (the packet is forwarded, RFC 1812 §5.3.1) and the tunnel MTU check.
  *
  * <p>MTU (RFC 4459): an inner packet too big for the tunnel is never fragmented after
- * encapsulation (outer fragments would make the far end reassemble). IPv4 with DF and all IPv6
- * get an ICMP "fragmentation needed" / "packet too big" quoting the tunnel's inner MTU, so the
- * sender's path MTU discovery adapts (RFC 4459 §3.3); IPv4 without DF is dropped and counted
- * (fragmenting the inner packet before encapsulation, §3.2, is not implemented yet).
+ * encapsulation (outer fragments would make the far end reassemble, §3.1). IPv4 with DF and all
+ * IPv6 get an ICMP "fragmentation needed" / "packet too big" quoting the tunnel's inner MTU, so
+ * the sender's path MTU discovery adapts (§3.3); IPv4 without DF is fragmented before
+ * encapsulation (§3.2: the tunnel endpoint forwards inner fragments, the final destination
+ * reassembles them), each fragment becoming its own tunnel packet.
  */
 final class TunnelIngress
 {
@@ -25,8 +27,12 @@ final class TunnelIngress
     {
     }
 
-    /** True if the packet may be encapsulated; otherwise it has been sent on to ICMP or dropped. */
-    static boolean admit(final PacketVector v, final int i, final int innerMtu)
+    /**
+     * True if the packet may be encapsulated; otherwise it has been sent on to ICMP or dropped.
+     * An IPv4 packet without DF that is too big leaves as its first fragment; the others were
+     * added to the vector for the same stage and come through here themselves.
+     */
+    static boolean admit(final PacketVector v, final int i, final int innerMtu, final Ipv4Fragmenter fragmenter)
     {
         final long ip = v.l3[i];
         if ((u8(ip) >>> 4) == 4)
@@ -43,12 +49,15 @@ final class TunnelIngress
                 {
                     v.icmpError[i] = IcmpHeader.V4_DEST_UNREACHABLE << 24 | IcmpHeader.V4_CODE_FRAGMENTATION_NEEDED << 16 | innerMtu;
                     v.to(i, StageId.ICMP4_ERROR);
+                    return false;
                 }
-                else
+                // Cut before the TTL decrement below: each fragment copies the header as received
+                // and is decremented once when it passes here.
+                if (!fragmenter.fragment(v, i, innerMtu, v.next[i]))
                 {
                     v.drop(i, DropReason.TUNNEL_MTU);
+                    return false;
                 }
-                return false;
             }
             Ipv4Header.decrementTtl(ip);
             return true;

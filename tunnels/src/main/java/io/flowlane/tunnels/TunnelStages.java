@@ -4,6 +4,7 @@ import io.flowlane.dataplane.fib.AdjacencyTable;
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.packet.Ipv6Header;
 import io.flowlane.dataplane.pipeline.DropReason;
+import io.flowlane.dataplane.pipeline.Ipv4Fragmenter;
 import io.flowlane.dataplane.pipeline.PacketVector;
 import io.flowlane.tunnels.esp.TrafficSelector;
 
@@ -59,10 +60,13 @@ public final class TunnelStages
         return slot;
     }
 
-    /** TTL/hop limit, tunnel MTU and shaping; false if the packet went elsewhere. */
-    public boolean admit(final PacketVector v, final int i, final int slot)
+    /**
+     * TTL/hop limit, tunnel MTU (fragmenting IPv4 without DF with the graph's fragmenter) and
+     * shaping; false if the packet went elsewhere.
+     */
+    public boolean admit(final PacketVector v, final int i, final int slot, final Ipv4Fragmenter fragmenter)
     {
-        if (!TunnelIngress.admit(v, i, s.innerMtu[slot]))
+        if (!TunnelIngress.admit(v, i, s.innerMtu[slot], fragmenter))
         {
             return false;
         }

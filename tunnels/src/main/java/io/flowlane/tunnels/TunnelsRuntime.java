@@ -54,9 +54,9 @@ public final class TunnelsRuntime implements ExtensionRuntime
     public void plug(final PacketGraph graph, final int worker)
     {
         final TunnelStages stages = workers[worker];
-        graph.add(new GreEncap(stages));
+        graph.add(new GreEncap(stages, graph.ipv4Fragmenter()));
         graph.add(new GreDecap(stages));
-        graph.add(new EspEncrypt(stages, arena));
+        graph.add(new EspEncrypt(stages, graph.ipv4Fragmenter(), arena));
         graph.add(new EspDecrypt(stages, arena));
         graph.ipv4Local().claim(PROTO_GRE, TunnelTable.GRE_DECAP);
         graph.ipv4Local().claim(PROTO_ESP, TunnelTable.ESP_DECRYPT);

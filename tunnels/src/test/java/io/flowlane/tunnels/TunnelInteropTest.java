@@ -33,6 +33,11 @@ class TunnelInteropTest
     static final String GRE_PEER_MAC = "02:00:00:00:02:02";
     static final String ESP_PEER_MAC = "02:00:00:00:02:03";
     static final int FLOWS = 40;
+    /**
+     * 1400-byte packets without DF into the 700-byte-MTU tunnels, two each: 1380 data bytes cut
+     * at gre2's inner MTU 672 (648 per fragment) and esp2's 643 (616) make 3 fragments each.
+     */
+    static final int FRAGMENTS_PER_TUNNEL = 6;
 
     static final String YAML = """
         eal: {vdevs: [unused]}
@@ -57,9 +62,19 @@ class TunnelInteropTest
             inbound-sa: {spi: 0x2001, key: ffeeddccbbaa99887766554433221100, salt: 0a0b0c0d, replay-window: 1024}
             selectors:
               - {local: 10.0.0.0/24, remote: 198.18.2.0/24}
+          - {name: gre2, protocol: gre, source: 192.0.2.1, destination: 192.0.2.2, key: 43, mtu: 700}
+          - name: esp2
+            protocol: esp
+            source: 192.0.2.1
+            destination: 192.0.2.3
+            mtu: 700
+            outbound-sa: {spi: 0x1002, key: 0f0e0d0c0b0a09080706050403020100, salt: "11223344"}
+            inbound-sa: {spi: 0x2002, key: 0f0e0d0c0b0a09080706050403020100, salt: "11223344"}
         routes:
           - {prefix: 198.18.1.0/24, via: [{tunnel: gre1}]}
           - {prefix: 198.18.2.0/24, via: [{tunnel: esp1}]}
+          - {prefix: 198.18.3.0/24, via: [{tunnel: gre2}]}
+          - {prefix: 198.18.4.0/24, via: [{tunnel: esp2}]}
         """.formatted(WEST_MAC, EAST_MAC, GRE_PEER_MAC, ESP_PEER_MAC);
 
     @Test
@@ -75,8 +90,8 @@ class TunnelInteropTest
         {
             final TunnelsRuntime tunnels = assertInstanceOf(TunnelsRuntime.class, appliance.extensions().get(0));
             assertEquals(TunnelProtocol.ESP, tunnels.table().get("esp1").protocol(), "security: confidential chose ESP");
-            // west: 2 x FLOWS; east: FLOWS GRE + 5 bad GRE + FLOWS ESP + 7 more ESP
-            final long expectedWest = 2L * FLOWS;
+            // west: 2 x FLOWS, 4 big ones and one big with DF; east: FLOWS GRE + 5 bad GRE + FLOWS ESP + 7 more ESP
+            final long expectedWest = 2L * FLOWS + 5;
             final long expectedEast = 2L * FLOWS + 12;
             ApplianceHarness.await(() -> CounterFile.sum(appliance.counterFile().manager(), "rx-packets east"), expectedEast);
             ApplianceHarness.await(() -> CounterFile.sum(appliance.counterFile().manager(), "rx-packets west"), expectedWest);
@@ -98,6 +113,10 @@ class TunnelInteropTest
             assertEquals(5001, tunnels.table().receiveSequence("esp1"),
                 "the window's top: the jump, then the authentic packet the policy check dropped");
             assertEquals(FLOWS, tunnels.table().transmitSequence("esp1"));
+            assertEquals(FRAGMENTS_PER_TUNNEL, tunnels.counters("gre2")[0], "gre2: one GRE packet per inner fragment");
+            assertEquals(FRAGMENTS_PER_TUNNEL, tunnels.counters("esp2")[0], "esp2: one ESP packet per inner fragment");
+            assertEquals(2L * FRAGMENTS_PER_TUNNEL, ApplianceHarness.await(() -> CounterFile.sum(appliance.counterFile().manager(),
+                io.flowlane.dataplane.pipeline.WorkerEvent.IP4_FRAGMENTS_MADE.label()), 2L * FRAGMENTS_PER_TUNNEL), "fragments made");
         }
         Eal.removeVdev("net_pcap_tw");
         Eal.removeVdev("net_pcap_te");
@@ -116,6 +135,7 @@ class TunnelInteropTest
         final String report = Peers.python("tunnel_peer.py", "check", dir, GRE_PEER_MAC, ESP_PEER_MAC);
         System.out.println(report);
         assertTrue(report.contains("scapy decrypted every ESP packet"), report);
+        assertTrue(report.contains("4 packets in " + 2 * FRAGMENTS_PER_TUNNEL + " fragments"), report);
         // A second decoder: tshark's GRE and ESP dissectors read the same headers.
         final String fields = Peers.run(java.util.List.of("tshark", "-r", dir.resolve("east-out.pcap").toString(), "-T", "fields",
             "-e", "gre.key", "-e", "gre.sequence_number", "-e", "esp.spi", "-e", "esp.sequence", "-e", "_ws.malformed"));

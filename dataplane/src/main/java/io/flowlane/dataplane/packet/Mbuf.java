@@ -71,6 +71,16 @@ public final class Mbuf
         return (offloadFlags(mbuf) & rte_mbuf.RX_RSS_HASH) != 0;
     }
 
+    /** Gives {@code to} the RSS hash of {@code from} (and only that flag), so both take one ECMP path. */
+    public static void copyRssHash(final long from, final long to)
+    {
+        if (hasRssHash(from))
+        {
+            u32(to + hash_rss$OFFSET, rssHash(from));
+            u64(to + ol_flags$OFFSET, offloadFlags(to) | rte_mbuf.RX_RSS_HASH);
+        }
+    }
+
     public static int vlanTci(final long mbuf)
     {
         return u16(mbuf + vlan_tci$OFFSET) & 0xFFFF;

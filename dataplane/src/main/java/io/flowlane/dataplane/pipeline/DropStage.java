@@ -14,7 +14,7 @@ public final class DropStage
 
     public DropStage(final Arena arena)
     {
-        array = arena.allocate(ValueLayout.ADDRESS, PacketVector.MAX_BURST).address();
+        array = arena.allocate(ValueLayout.ADDRESS, PacketVector.CAPACITY).address();
     }
 
     /** Sends (or frees) every packet of the burst that ended here. */

@@ -9,11 +9,19 @@ import io.flowlane.dataplane.packet.Ipv4Header;
 /**
  * The last per-hop edits of a forwarded IPv4 packet: TTL (RFC 1812 §5.3.1, with an incremental
  * checksum update), the egress MTU, the next hop's MAC, and the new Ethernet header.
- * Expired TTLs and oversized DF packets go to the ICMP error stage; unknown MACs to neighbor
- * discovery.
+ * Expired TTLs and oversized DF packets go to the ICMP error stage; oversized packets without DF
+ * are fragmented (RFC 1812 §5.2.6), the fragments joining this stage's loop; unknown MACs go to
+ * neighbor discovery.
  */
 public final class Ipv4Rewrite implements Stage
 {
+    private final Ipv4Fragmenter fragmenter;
+
+    public Ipv4Rewrite(final Ipv4Fragmenter fragmenter)
+    {
+        this.fragmenter = fragmenter;
+    }
+
     @Override
     public byte id()
     {
@@ -54,11 +62,16 @@ public final class Ipv4Rewrite implements Stage
                     v.icmpError[i] = IcmpHeader.V4_DEST_UNREACHABLE << 24 | IcmpHeader.V4_CODE_FRAGMENTATION_NEEDED << 16 | mtu;
                     v.to(i, StageId.ICMP4_ERROR);
                 }
-                else
+                // The TTL is decremented below, after the cut: every fragment is a copy of the
+                // header as received and passes through here once.
+                else if (!fragmenter.fragment(v, i, mtu, StageId.IP4_REWRITE))
                 {
                     v.drop(i, DropReason.MTU_EXCEEDED);
                 }
-                continue;
+                if (v.next[i] != StageId.IP4_REWRITE)
+                {
+                    continue;
+                }
             }
             long mac = adjacencies.destinationMac(adjacency);
             if (mac == 0 && adjacencies.kind(adjacency) == AdjacencyTable.GLEAN)

@@ -26,7 +26,8 @@ public final class PacketGraph
     private final Ipv6Lookup ipv6Lookup = new Ipv6Lookup();
     private final Ipv4Local ipv4Local = new Ipv4Local();
     private final Ipv6Local ipv6Local;
-    private final Ipv4Rewrite ipv4Rewrite = new Ipv4Rewrite();
+    private final Ipv4Fragmenter ipv4Fragmenter;
+    private final Ipv4Rewrite ipv4Rewrite;
     private final Ipv6Rewrite ipv6Rewrite = new Ipv6Rewrite();
     private final Icmp4Error icmp4Error;
     private final Icmp6Error icmp6Error;
@@ -43,11 +44,14 @@ public final class PacketGraph
      * @param txRetries      tx_burst retries before the rest of a burst is dropped
      * @param neighborEvents where ARP/NDP input reports neighbors to the control thread
      * @param icmpLimit      the worker's ICMP error budget
+     * @param pool           the mbuf pool IPv4 fragments are cut into (its address)
      */
     public PacketGraph(
         final Arena arena, final int txQueue, final int txRetries, final NeighborEvents neighborEvents,
-        final IcmpRateLimiter icmpLimit)
+        final IcmpRateLimiter icmpLimit, final long pool)
     {
+        this.ipv4Fragmenter = new Ipv4Fragmenter(arena, pool);
+        this.ipv4Rewrite = new Ipv4Rewrite(ipv4Fragmenter);
         this.arpInput = new ArpInput(neighborEvents);
         this.ipv6Local = new Ipv6Local(neighborEvents);
         this.icmp4Error = new Icmp4Error(icmpLimit);
@@ -71,6 +75,12 @@ public final class PacketGraph
         }
         throw new IllegalArgumentException("stage id " + id + " is not a decap (" + StageId.FIRST_DECAP + ".." +
             StageId.LAST_DECAP + ") or encap (" + StageId.FIRST_ENCAP + ".." + StageId.LAST_ENCAP + ") id");
+    }
+
+    /** This worker's IPv4 fragmenter, for stages of other modules (tunnel MTU). */
+    public Ipv4Fragmenter ipv4Fragmenter()
+    {
+        return ipv4Fragmenter;
     }
 
     public Ipv4Local ipv4Local()

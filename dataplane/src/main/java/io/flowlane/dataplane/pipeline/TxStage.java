@@ -26,7 +26,7 @@ public final class TxStage
     {
         this.txQueue = txQueue;
         this.retries = retries;
-        this.arrays = arena.allocate(ValueLayout.ADDRESS, (long)InterfaceTable.MAX_PORTS * PacketVector.MAX_BURST).address();
+        this.arrays = arena.allocate(ValueLayout.ADDRESS, (long)InterfaceTable.MAX_PORTS * PacketVector.CAPACITY).address();
     }
 
     /** Sends (or frees) every packet of the burst that ended here. */
@@ -44,7 +44,7 @@ public final class TxStage
             {
                 touched[touchedCount++] = port;
             }
-            u64(arrays + ((long)port * PacketVector.MAX_BURST + count) * 8, v.mbuf[i]);
+            u64(arrays + ((long)port * PacketVector.CAPACITY + count) * 8, v.mbuf[i]);
             counts[port] = count + 1;
         }
         final WorkerStats stats = v.stats;
@@ -52,7 +52,7 @@ public final class TxStage
         {
             final int port = touched[t];
             final int count = counts[port];
-            final long array = arrays + (long)port * PacketVector.MAX_BURST * 8;
+            final long array = arrays + (long)port * PacketVector.CAPACITY * 8;
             int sent = FastPath.txBurst(port, txQueue, array, count);
             for (int attempt = 0; sent < count && attempt < retries; attempt++)
             {

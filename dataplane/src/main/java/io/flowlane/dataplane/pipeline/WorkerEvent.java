@@ -11,7 +11,9 @@ public enum WorkerEvent
     ICMP_ERRORS_SENT,
     NEIGHBORS_LEARNED,
     NEIGHBOR_EVENTS_LOST,
-    TX_RETRIES;
+    TX_RETRIES,
+    /** IPv4 fragments sent (all pieces, the first included) of packets too big for their path. */
+    IP4_FRAGMENTS_MADE;
 
     public String label()
     {

@@ -99,7 +99,7 @@ public class ForwardingGraphBenchmark
         final ApplianceConfig parsed = ConfigLoader.parse("jmh.yaml", YAML);
         appliance = Appliance.start(parsed.embeddedIn(eal));
         // The appliance's own worker idles on its empty rings; this thread is the benchmark's worker.
-        graph = new PacketGraph(arena, 0, 0, new NeighborEvents(1024), new IcmpRateLimiter(1000, 100));
+        graph = new PacketGraph(arena, 0, 0, new NeighborEvents(1024), new IcmpRateLimiter(1000, 100), appliance.pool().address());
         vector = new PacketVector(arena, new WorkerStats());
         vector.tables = appliance.tables();
         east = appliance.port("east");

@@ -9,6 +9,7 @@ import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.packet.Ipv6Header;
 import io.flowlane.dataplane.packet.Mbuf;
 import io.flowlane.dataplane.pipeline.DropReason;
+import io.flowlane.dataplane.pipeline.Ipv4Fragmenter;
 import io.flowlane.dataplane.pipeline.PacketVector;
 import io.flowlane.dataplane.pipeline.Stage;
 import io.flowlane.dataplane.pipeline.StageId;
@@ -26,13 +27,15 @@ import java.lang.foreign.Arena;
 public final class EspEncrypt implements Stage
 {
     private final TunnelStages tunnels;
+    private final Ipv4Fragmenter fragmenter;
     /** Per-worker native scratch: the 12-byte nonce and up to 12 bytes of AAD. */
     private final long nonce;
     private final long aad;
 
-    public EspEncrypt(final TunnelStages tunnels, final Arena arena)
+    public EspEncrypt(final TunnelStages tunnels, final Ipv4Fragmenter fragmenter, final Arena arena)
     {
         this.tunnels = tunnels;
+        this.fragmenter = fragmenter;
         this.nonce = arena.allocate(16, 16).address();
         this.aad = arena.allocate(16, 16).address();
     }
@@ -54,7 +57,7 @@ public final class EspEncrypt implements Stage
                 continue;
             }
             final int slot = tunnels.slotOf(v, i, TunnelStages.ESP);
-            if (slot < 0 || !tunnels.admit(v, i, slot))
+            if (slot < 0 || !tunnels.admit(v, i, slot, fragmenter))
             {
                 continue;
             }

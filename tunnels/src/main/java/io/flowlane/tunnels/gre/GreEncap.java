@@ -9,6 +9,7 @@ import io.flowlane.dataplane.packet.EthernetHeader;
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.packet.Ipv6Header;
 import io.flowlane.dataplane.pipeline.DropReason;
+import io.flowlane.dataplane.pipeline.Ipv4Fragmenter;
 import io.flowlane.dataplane.pipeline.PacketVector;
 import io.flowlane.dataplane.pipeline.Stage;
 import io.flowlane.dataplane.pipeline.StageId;
@@ -23,10 +24,12 @@ import io.flowlane.tunnels.TunnelStages;
 public final class GreEncap implements Stage
 {
     private final TunnelStages tunnels;
+    private final Ipv4Fragmenter fragmenter;
 
-    public GreEncap(final TunnelStages tunnels)
+    public GreEncap(final TunnelStages tunnels, final Ipv4Fragmenter fragmenter)
     {
         this.tunnels = tunnels;
+        this.fragmenter = fragmenter;
     }
 
     @Override
@@ -46,7 +49,7 @@ public final class GreEncap implements Stage
                 continue;
             }
             final int slot = tunnels.slotOf(v, i, io.flowlane.tunnels.TunnelStages.GRE);
-            if (slot < 0 || !tunnels.admit(v, i, slot))
+            if (slot < 0 || !tunnels.admit(v, i, slot, fragmenter))
             {
                 continue;
             }
