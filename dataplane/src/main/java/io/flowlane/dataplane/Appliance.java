@@ -49,6 +49,11 @@ import java.util.function.Function;
 public final class Appliance implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(Appliance.class.getName());
+    /**
+     * Counters the shared file has room for: about 80 per worker, plus the extensions' (4 per
+     * tunnel and worker). 640 bytes each (metadata and a padded value): 10 MiB.
+     */
+    private static final int COUNTERS = 16384;
 
     private final ApplianceConfig config;
     private final Arena arena = Arena.ofShared();
@@ -96,7 +101,9 @@ public final class Appliance implements AutoCloseable
             new NeighborTable(sizes.neighbors()));
         control = new ForwardingControl(tables, quiescentState, sizes.ecmpBuckets());
         interfaces.forEach(control::addInterfaceRoutes);
-        final ExtensionContext extensionContext = new ExtensionContext(control, quiescentState, workerCount, pool, arena);
+        counterFile = config.countersFile() == null ? CounterFile.inMemory(COUNTERS) : CounterFile.create(config.countersFile(), COUNTERS);
+        final ExtensionContext extensionContext = new ExtensionContext(control, quiescentState, workerCount, pool, arena,
+            counterFile.manager());
         for (final ExtensionConfig extension : config.extensions())
         {
             final ExtensionRuntime runtime = extension.start(extensionContext);
@@ -130,7 +137,6 @@ public final class Appliance implements AutoCloseable
             }
         }
 
-        counterFile = config.countersFile() == null ? CounterFile.inMemory(8192) : CounterFile.create(config.countersFile(), 8192);
         final CountersManager counters = counterFile.manager();
         final CurrentTables current = new CurrentTables(tables);
         final NeighborEvents[] neighborEvents = new NeighborEvents[workerCount];
@@ -153,7 +159,7 @@ public final class Appliance implements AutoCloseable
                 queues[p] = new RxQueue(ports.get(p).id(), w);
             }
             workers.add(new Worker(w, config.workers().cores().get(w), queues, config.workers().burst(), current, graph,
-                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames)));
+                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames, extensions)));
         }
         controlAgent = new ControlAgent(control, neighborEvents);
         controlRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), this::onAgentError, null, controlAgent);

@@ -2,6 +2,8 @@ package io.flowlane.tunnels;
 
 import io.flowlane.tunnels.esp.TrafficSelector;
 
+import org.agrona.concurrent.status.AtomicCounter;
+
 /**
  * The tunnels as the workers read them: flat arrays indexed by tunnel slot, never changed after
  * publication (the control thread builds a new snapshot and publishes it with one volatile
@@ -49,6 +51,8 @@ final class TunnelSnapshot
     /** [worker][slot] OpenSSL contexts, 0 where none. */
     final long[][] sealContext;
     final long[][] openContext;
+    /** Per slot: the tunnel's counters in the shared counters file, {@link TunnelStages#COUNTERS} per worker; null where none. */
+    final AtomicCounter[][] published;
 
     private SlotIndex greIndex = new SlotIndex(new long[0], new int[0], 0);
     private SlotIndex spiIndex = new SlotIndex(new long[0], new int[0], 0);
@@ -83,6 +87,7 @@ final class TunnelSnapshot
         selectors = new TrafficSelector[capacity][];
         sealContext = new long[workers][capacity];
         openContext = new long[workers][capacity];
+        published = new AtomicCounter[capacity][];
     }
 
     /** A copy to modify before publishing (the inner arrays of inState and selectors are shared: they are per tunnel). */
@@ -119,6 +124,7 @@ final class TunnelSnapshot
         inLifetimeBytes = o.inLifetimeBytes.clone();
         inState = o.inState.clone();
         selectors = o.selectors.clone();
+        published = o.published.clone();
         sealContext = new long[o.sealContext.length][];
         openContext = new long[o.openContext.length][];
         for (int w = 0; w < sealContext.length; w++)

@@ -8,6 +8,8 @@ import io.flowlane.dataplane.pipeline.Ipv4Fragmenter;
 import io.flowlane.dataplane.pipeline.PacketVector;
 import io.flowlane.tunnels.esp.TrafficSelector;
 
+import org.agrona.concurrent.status.AtomicCounter;
+
 /**
  * One worker's view of the tunnels, shared by its tunnel stages: the snapshot of the current
  * burst, the worker's token buckets and per-tunnel counters, and the shared per-tunnel sequence
@@ -20,6 +22,7 @@ public final class TunnelStages
     public static final byte ESP = TunnelSnapshot.ESP;
     /** Counters per slot: transmitted packets, bytes, received packets, bytes. */
     static final int COUNTERS = 4;
+    static final String[] COUNTER_NAMES = {"tx-packets", "tx-bytes", "rx-packets", "rx-bytes"};
 
     private final TunnelTable table;
     private final int worker;
@@ -33,13 +36,32 @@ public final class TunnelStages
         this.table = table;
         this.worker = worker;
         this.buckets = new TokenBuckets(capacity, workers);
-        this.counters = new long[capacity * COUNTERS];
+        this.counters = table.traffic[worker];
         this.s = table.current();
     }
 
     public void refresh()
     {
         s = table.current();
+    }
+
+    /** Copies this worker's counters of every tunnel into the shared counters file (on the worker's thread). */
+    void publish()
+    {
+        final TunnelSnapshot now = table.current();
+        final AtomicCounter[][] published = now.published;
+        final int from = worker * COUNTERS;
+        for (int slot = 0; slot < now.capacity; slot++)
+        {
+            final AtomicCounter[] shared = published[slot];
+            if (shared != null)
+            {
+                for (int c = 0; c < COUNTERS; c++)
+                {
+                    shared[from + c].setRelease(counters[slot * COUNTERS + c]);
+                }
+            }
+        }
     }
 
     public int worker()

@@ -9,6 +9,8 @@ import io.flowlane.tunnels.esp.ReplayWindow;
 import io.flowlane.tunnels.esp.SecurityAssociation;
 import io.flowlane.tunnels.esp.TrafficSelector;
 
+import io.flowlane.dataplane.stats.CounterType;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -16,6 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
 
 /**
  * The tunnels of one appliance: created, scaled and deleted by the control thread (the single
@@ -47,8 +52,21 @@ public final class TunnelTable implements TunnelDirectory
 
     /** Per slot, shared by workers: [0] GRE/ESP transmit sequence number, [1] ESP bytes sent, [2] last GRE sequence received + 1. */
     final long[] sequence;
+    /**
+     * [worker] → per slot {@link TunnelStages#COUNTERS} plain counters, each written only by its
+     * worker; zeroed here when a slot is taken again (after the grace period, no worker touches it).
+     */
+    final long[][] traffic;
+    private final CountersManager counters;
+    /** [slot] the shared-file counters of a tunnel, kept until its slot is reclaimed. */
+    private final AtomicCounter[][] published;
 
-    public TunnelTable(final int capacity, final int workers, final GracePeriods gracePeriods, final AdjacencyTable adjacencies)
+    /**
+     * @param counters the shared counters file where each tunnel gets its per-worker counters
+     *                 (null: none, as for checking a config)
+     */
+    public TunnelTable(final int capacity, final int workers, final GracePeriods gracePeriods, final AdjacencyTable adjacencies,
+        final CountersManager counters)
     {
         if (capacity < 1 || capacity > 1 << 20)
         {
@@ -59,6 +77,9 @@ public final class TunnelTable implements TunnelDirectory
         this.adjacencies = adjacencies;
         this.tunnels = new Tunnel[capacity];
         this.sequence = new long[capacity * STRIDE];
+        this.traffic = new long[workers][capacity * TunnelStages.COUNTERS];
+        this.counters = counters;
+        this.published = new AtomicCounter[capacity][];
         for (int s = 0; s < capacity; s++)
         {
             free.add(s);
@@ -121,13 +142,20 @@ public final class TunnelTable implements TunnelDirectory
             throw new IllegalStateException("tunnel table is full (" + tunnels.length + " tunnels)");
         }
         final int slot = free.peekFirst();
+        final AtomicCounter[] shared = newCounters(tunnel.name());
         final TunnelSnapshot next = current.copy();
         fill(next, slot, tunnel);
-        // Fresh state for the slot: sequence numbers start at 1, windows empty.
+        // Fresh state for the slot: sequence numbers start at 1, windows empty, counters at 0.
         for (int i = 0; i < STRIDE; i++)
         {
             sequence[slot * STRIDE + i] = 0;
         }
+        for (final long[] worker : traffic)
+        {
+            java.util.Arrays.fill(worker, slot * TunnelStages.COUNTERS, (slot + 1) * TunnelStages.COUNTERS, 0L);
+        }
+        published[slot] = shared;
+        next.published[slot] = shared;
         if (tunnel instanceof EspTunnel esp)
         {
             for (int w = 0; w < workers; w++)
@@ -175,6 +203,7 @@ public final class TunnelTable implements TunnelDirectory
             next.openContext[w][slot] = 0;
         }
         next.protocol[slot] = TunnelSnapshot.NONE;
+        next.published[slot] = null;
         next.inState[slot] = null;
         next.selectors[slot] = null;
         next.reindex();
@@ -195,6 +224,7 @@ public final class TunnelTable implements TunnelDirectory
         {
             final long[] retirement = retired.pollFirst();
             freeContexts(retirement, 2);
+            closeCounters((int)retirement[0]);
             free.addLast((int)retirement[0]);
         }
     }
@@ -211,6 +241,57 @@ public final class TunnelTable implements TunnelDirectory
         while (!retired.isEmpty())
         {
             freeContexts(retired.pollFirst(), 2);
+        }
+        for (int slot = 0; slot < published.length; slot++)
+        {
+            closeCounters(slot);
+        }
+    }
+
+    /** Counters "worker W: tunnel NAME tx-packets" (tx-bytes, rx-packets, rx-bytes) for every worker. */
+    private AtomicCounter[] newCounters(final String name)
+    {
+        if (counters == null)
+        {
+            return null;
+        }
+        final AtomicCounter[] shared = new AtomicCounter[workers * TunnelStages.COUNTERS];
+        try
+        {
+            for (int w = 0; w < workers; w++)
+            {
+                for (int c = 0; c < TunnelStages.COUNTERS; c++)
+                {
+                    shared[w * TunnelStages.COUNTERS + c] = counters.newCounter(
+                        "worker " + w + ": tunnel " + name + " " + TunnelStages.COUNTER_NAMES[c], CounterType.TUNNEL);
+                }
+            }
+            return shared;
+        }
+        catch (final IllegalStateException full)
+        {
+            closeAll(shared);
+            throw new IllegalStateException("the counters file is full: no room for tunnel '" + name + "''s counters", full);
+        }
+    }
+
+    private void closeCounters(final int slot)
+    {
+        closeAll(published[slot]);
+        published[slot] = null;
+    }
+
+    private static void closeAll(final AtomicCounter[] shared)
+    {
+        if (shared != null)
+        {
+            for (final AtomicCounter counter : shared)
+            {
+                if (counter != null)
+                {
+                    counter.close();
+                }
+            }
         }
     }
 

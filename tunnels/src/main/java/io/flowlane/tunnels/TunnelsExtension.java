@@ -49,7 +49,7 @@ public final class TunnelsExtension implements DataplaneExtension
             throw section.error(tunnels.size() + " tunnels do not fit tunnel-capacity " + capacity);
         }
         // Let the table check what only it checks (duplicate endpoints+key, duplicate SPIs) now, not at start.
-        final TunnelTable dryRun = new TunnelTable(capacity, 0, io.flowlane.dataplane.fib.GracePeriods.NONE, null);
+        final TunnelTable dryRun = new TunnelTable(capacity, 0, io.flowlane.dataplane.fib.GracePeriods.NONE, null, null);
         for (int t = 0; t < tunnels.size(); t++)
         {
             try

@@ -30,7 +30,7 @@ public final class TunnelsRuntime implements ExtensionRuntime
     {
         this.arena = context.arena();
         this.table = new TunnelTable(config.capacity(), context.workers(), context.gracePeriods(),
-            context.control().tables().adjacencies());
+            context.control().tables().adjacencies(), context.counters());
         this.workers = new TunnelStages[context.workers()];
         for (int w = 0; w < workers.length; w++)
         {
@@ -62,6 +62,12 @@ public final class TunnelsRuntime implements ExtensionRuntime
         graph.ipv4Local().claim(PROTO_ESP, TunnelTable.ESP_DECRYPT);
         graph.ipv6Local().claim(PROTO_GRE, TunnelTable.GRE_DECAP);
         graph.ipv6Local().claim(PROTO_ESP, TunnelTable.ESP_DECRYPT);
+    }
+
+    @Override
+    public void publish(final int worker)
+    {
+        workers[worker].publish();
     }
 
     /**

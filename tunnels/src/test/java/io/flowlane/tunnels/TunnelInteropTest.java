@@ -107,6 +107,9 @@ class TunnelInteropTest
             final long[] gre = tunnels.counters("gre1");
             final long[] esp = tunnels.counters("esp1");
             assertEquals(FLOWS, gre[0], "GRE packets sent");
+            assertEquals(FLOWS, ApplianceHarness.await(() -> CounterFile.sum(appliance.counterFile().manager(), "tunnel gre1 tx-packets"), FLOWS),
+                "the shared counters file has the tunnel's counters too");
+            assertEquals(FLOWS + 1, ApplianceHarness.await(() -> CounterFile.sum(appliance.counterFile().manager(), "tunnel esp1 rx-packets"), FLOWS + 1));
             assertEquals(FLOWS, gre[2], "GRE packets decapsulated");
             assertEquals(FLOWS, esp[0], "ESP packets sent");
             assertEquals(FLOWS + 1, esp[2], "ESP packets decrypted (FLOWS and the window jump)");

@@ -11,6 +11,15 @@ public interface ExtensionRuntime extends AutoCloseable
     /** Adds this extension's stages (one set per worker: stages keep per-worker state) to a worker's graph. */
     void plug(PacketGraph graph, int worker);
 
+    /**
+     * Copies worker {@code worker}'s private counters into the shared counters file. Called on
+     * that worker's thread whenever it publishes its own (about once a millisecond when busy,
+     * and when it goes idle), so the packet path only ever increments plain fields.
+     */
+    default void publish(final int worker)
+    {
+    }
+
     /** Frees native resources; called after every worker has stopped. */
     @Override
     void close();

@@ -1,9 +1,12 @@
 package io.flowlane.dataplane.worker;
 
+import io.flowlane.dataplane.extension.ExtensionRuntime;
 import io.flowlane.dataplane.pipeline.DropReason;
 import io.flowlane.dataplane.pipeline.WorkerEvent;
 import io.flowlane.dataplane.pipeline.WorkerStats;
 import io.flowlane.dataplane.stats.CounterType;
+
+import java.util.List;
 
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
@@ -25,11 +28,15 @@ public final class WorkerCounters
     private final AtomicCounter idlePolls;
     private final AtomicCounter busyCycles;
     private final AtomicCounter totalCycles;
+    private final int worker;
+    private final ExtensionRuntime[] extensions;
 
     public WorkerCounters(final WorkerStats stats, final CountersManager manager, final int worker, final int[] ports,
-        final String[] portNames)
+        final String[] portNames, final List<ExtensionRuntime> extensions)
     {
         this.stats = stats;
+        this.worker = worker;
+        this.extensions = extensions.toArray(ExtensionRuntime[]::new);
         this.ports = ports.clone();
         final String prefix = "worker " + worker + ": ";
         drops = new AtomicCounter[DropReason.values().length];
@@ -74,5 +81,9 @@ public final class WorkerCounters
         idlePolls.setRelease(stats.idlePolls);
         busyCycles.setRelease(stats.busyCycles);
         totalCycles.setRelease(stats.totalCycles);
+        for (final ExtensionRuntime extension : extensions)
+        {
+            extension.publish(worker);
+        }
     }
 }
