@@ -87,14 +87,14 @@ int fl_port_stats_reset(uint16_t port);
 int fl_ring_port_pair(const char *name, uint32_t queues, uint32_t ring_size, int socket,
                       uint16_t *port_a, uint16_t *port_b);
 
-/* ---- AES-GCM (RFC 4106, for ESP) over OpenSSL libcrypto ---- */
+/* ---- AES-GCM (RFC 4106, for ESP) over intel-ipsec-mb ---- */
 #define FL_GCM_TAG_LENGTH 16
 /* A context keyed with a 16-, 24- or 32-byte key, for sealing (encrypt=1) or opening; NULL on
- * a bad key length. One per SA and worker: a context is not thread-safe. */
+ * a bad key length. Read-only once keyed; kept one per SA and worker for cache locality. */
 void *fl_gcm_new(const uint8_t *key, int key_len, int encrypt);
 void fl_gcm_free(void *ctx);
 /* Encrypts data[0..len) in place under the 12-byte nonce, authenticating aad too; writes the
- * 16-byte tag. Returns 1, or 0 if OpenSSL failed. */
+ * 16-byte tag. Returns 1, or 0 on a bad argument. */
 int fl_gcm_seal(void *ctx, const uint8_t *nonce, const uint8_t *aad, int aad_len,
                 uint8_t *data, int len, uint8_t *tag);
 /* Decrypts in place and checks the tag: 1 = authentic, 0 = forged or corrupted (then the

@@ -11,11 +11,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * AES-GCM through the shim's OpenSSL wrappers (native/src/main/c/flowlane_crypto.c).
+ * AES-GCM through the shim's intel-ipsec-mb wrappers (native/src/main/c/flowlane_crypto.c).
  *
  * <p>Written by hand like {@link FastPath}: seal and open run once per ESP packet, so they are
  * critical downcalls with pointers passed as {@code long} addresses (no MemorySegment per call).
- * A context belongs to one thread; keep one per security association and worker.
+ * A context is read-only once keyed; keep one per security association and worker anyway, so
+ * each worker reads key material from its own cache lines.
  */
 public final class AesGcm
 {
@@ -40,7 +41,7 @@ public final class AesGcm
 
     /**
      * A new context keyed with {@code key} (16, 24 or 32 bytes) for sealing or for opening.
-     * The key is copied into OpenSSL's context and the temporary native copy is zeroed.
+     * The key schedule is computed into the context and the temporary native copy of the key is zeroed.
      */
     public static long newContext(final byte[] key, final boolean encrypt)
     {
@@ -56,7 +57,7 @@ public final class AesGcm
             keyCopy.fill((byte)0);
             if (ctx == 0)
             {
-                throw new IllegalStateException("OpenSSL could not create an AES-GCM context");
+                throw new IllegalStateException("could not create an AES-GCM context (key length or memory)");
             }
             return ctx;
         }
@@ -82,7 +83,7 @@ public final class AesGcm
         }
     }
 
-    /** Encrypts {@code len} bytes at {@code data} in place and writes the 16-byte tag; false if OpenSSL failed. */
+    /** Encrypts {@code len} bytes at {@code data} in place and writes the 16-byte tag; false if the library refused (a negative length). */
     public static boolean seal(final long ctx, final long nonce, final long aad, final int aadLength,
         final long data, final int len, final long tag)
     {
