@@ -24,7 +24,8 @@
 struct fl_gcm
 {
     struct gcm_key_data key; /* first: 64-byte aligned */
-    int key_len;
+    /* The library's encrypt or decrypt function for this key length, chosen once when keyed. */
+    aes_gcm_enc_dec_t crypt;
     int encrypt;
 };
 
@@ -62,13 +63,21 @@ void *fl_gcm_new(const uint8_t *key, int key_len, int encrypt)
         return NULL;
     }
     memset(ctx, 0, sizeof(*ctx));
-    ctx->key_len = key_len;
     ctx->encrypt = encrypt;
     switch (key_len)
     {
-    case 16: IMB_AES128_GCM_PRE(manager, key, &ctx->key); break;
-    case 24: IMB_AES192_GCM_PRE(manager, key, &ctx->key); break;
-    default: IMB_AES256_GCM_PRE(manager, key, &ctx->key); break;
+    case 16:
+        IMB_AES128_GCM_PRE(manager, key, &ctx->key);
+        ctx->crypt = encrypt ? manager->gcm128_enc : manager->gcm128_dec;
+        break;
+    case 24:
+        IMB_AES192_GCM_PRE(manager, key, &ctx->key);
+        ctx->crypt = encrypt ? manager->gcm192_enc : manager->gcm192_dec;
+        break;
+    default:
+        IMB_AES256_GCM_PRE(manager, key, &ctx->key);
+        ctx->crypt = encrypt ? manager->gcm256_enc : manager->gcm256_dec;
+        break;
     }
     return ctx;
 }
@@ -93,21 +102,7 @@ int fl_gcm_seal(void *context, const uint8_t *nonce, const uint8_t *aad, int aad
     {
         return 0;
     }
-    switch (ctx->key_len)
-    {
-    case 16:
-        IMB_AES128_GCM_ENC(manager, &ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len,
-                           tag, FL_GCM_TAG_LENGTH);
-        break;
-    case 24:
-        IMB_AES192_GCM_ENC(manager, &ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len,
-                           tag, FL_GCM_TAG_LENGTH);
-        break;
-    default:
-        IMB_AES256_GCM_ENC(manager, &ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len,
-                           tag, FL_GCM_TAG_LENGTH);
-        break;
-    }
+    ctx->crypt(&ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len, tag, FL_GCM_TAG_LENGTH);
     return 1;
 }
 
@@ -121,21 +116,7 @@ int fl_gcm_open(void *context, const uint8_t *nonce, const uint8_t *aad, int aad
     {
         return 0;
     }
-    switch (ctx->key_len)
-    {
-    case 16:
-        IMB_AES128_GCM_DEC(manager, &ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len,
-                           computed, FL_GCM_TAG_LENGTH);
-        break;
-    case 24:
-        IMB_AES192_GCM_DEC(manager, &ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len,
-                           computed, FL_GCM_TAG_LENGTH);
-        break;
-    default:
-        IMB_AES256_GCM_DEC(manager, &ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len,
-                           computed, FL_GCM_TAG_LENGTH);
-        break;
-    }
+    ctx->crypt(&ctx->key, &state, data, data, (uint64_t)len, nonce, aad, (uint64_t)aad_len, computed, FL_GCM_TAG_LENGTH);
     /*
      * Compare in constant time: 0 means forged or corrupted. The data was decrypted in place
      * already; the caller drops the packet without reading it.
