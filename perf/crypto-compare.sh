@@ -34,12 +34,11 @@ cat > "$work/gcm_ref.c" <<'EOF'
  * nonce (12 bytes), AAD, in-place encryption or decryption, 16-byte tag.
  * ref_ossl_*: OpenSSL's EVP interface, one EVP_CIPHER_CTX per SA keyed once, per packet only the
  *             nonce changes (the shim's code as the tunnels module first shipped it).
- * ref_imb_*:  intel-ipsec-mb's GCM functions, key schedule and GHASH powers precomputed per SA. */
+ * ref_imb_*:  intel-ipsec-mb's GCM functions, key schedule and GHASH powers precomputed per SA:
+ *             the shim's native/src/main/c/flowlane_crypto.c itself (below). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <intel-ipsec-mb.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #define TAG 16
@@ -82,62 +81,15 @@ int ref_ossl_open(void *ctx, const uint8_t *nonce, const uint8_t *aad, int aad_l
            EVP_DecryptFinal_ex(ctx, data + out, &out) == 1;
 }
 
-struct imb_sa
-{
-    struct gcm_key_data key; /* 64-byte aligned, first */
-    int key_len;
-};
-static IMB_MGR *manager;
-
-void *ref_imb_new(const uint8_t *key, int key_len, int encrypt)
-{
-    (void)encrypt;
-    if (key_len != 16 && key_len != 24 && key_len != 32)
-        return NULL;
-    if (manager == NULL)
-    {
-        manager = alloc_mb_mgr(0);
-        if (manager == NULL)
-            return NULL;
-        init_mb_mgr_auto(manager, NULL);
-    }
-    struct imb_sa *sa = aligned_alloc(64, (sizeof(struct imb_sa) + 63) & ~(size_t)63);
-    if (sa == NULL)
-        return NULL;
-    sa->key_len = key_len;
-    if (key_len == 16) IMB_AES128_GCM_PRE(manager, key, &sa->key);
-    else if (key_len == 24) IMB_AES192_GCM_PRE(manager, key, &sa->key);
-    else IMB_AES256_GCM_PRE(manager, key, &sa->key);
-    return sa;
-}
-
-void ref_imb_free(void *sa)
-{
-    if (sa != NULL)
-        OPENSSL_cleanse(sa, sizeof(struct imb_sa));
-    free(sa);
-}
-
-int ref_imb_seal(void *context, const uint8_t *nonce, const uint8_t *aad, int aad_len, uint8_t *data, int len, uint8_t *tag)
-{
-    const struct imb_sa *sa = context;
-    struct gcm_context_data state;
-    if (sa->key_len == 16) IMB_AES128_GCM_ENC(manager, &sa->key, &state, data, data, len, nonce, aad, aad_len, tag, TAG);
-    else if (sa->key_len == 24) IMB_AES192_GCM_ENC(manager, &sa->key, &state, data, data, len, nonce, aad, aad_len, tag, TAG);
-    else IMB_AES256_GCM_ENC(manager, &sa->key, &state, data, data, len, nonce, aad, aad_len, tag, TAG);
-    return 1;
-}
-
-int ref_imb_open(void *context, const uint8_t *nonce, const uint8_t *aad, int aad_len, uint8_t *data, int len, const uint8_t *tag)
-{
-    const struct imb_sa *sa = context;
-    struct gcm_context_data state;
-    uint8_t computed[TAG];
-    if (sa->key_len == 16) IMB_AES128_GCM_DEC(manager, &sa->key, &state, data, data, len, nonce, aad, aad_len, computed, TAG);
-    else if (sa->key_len == 24) IMB_AES192_GCM_DEC(manager, &sa->key, &state, data, data, len, nonce, aad, aad_len, computed, TAG);
-    else IMB_AES256_GCM_DEC(manager, &sa->key, &state, data, data, len, nonce, aad, aad_len, computed, TAG);
-    return CRYPTO_memcmp(computed, tag, TAG) == 0;
-}
+/* ref_imb_*: the shim's own intel-ipsec-mb code, compiled in here (not a copy), so the FFM and C
+ * rows time exactly what esp-encrypt/esp-decrypt call; aliases add no call of their own. */
+#include "flowlane_crypto.c"
+void *ref_imb_new(const uint8_t *key, int key_len, int encrypt) __attribute__((alias("fl_gcm_new")));
+void ref_imb_free(void *ctx) __attribute__((alias("fl_gcm_free")));
+int ref_imb_seal(void *ctx, const uint8_t *nonce, const uint8_t *aad, int aad_len, uint8_t *data, int len, uint8_t *tag)
+    __attribute__((alias("fl_gcm_seal")));
+int ref_imb_open(void *ctx, const uint8_t *nonce, const uint8_t *aad, int aad_len, uint8_t *data, int len, const uint8_t *tag)
+    __attribute__((alias("fl_gcm_open")));
 EOF
 
 cat > "$work/gcm_native.c" <<'EOF'
@@ -312,7 +264,8 @@ EOF
 echo "== building the reference wrappers and the native driver"
 implementations=jdk,openssl-ffm,ipsec-mb-ffm,shim
 native_built=0
-if gcc -O3 -Wall -fPIC -shared -o "$work/libflowlane_gcm_ref.so" "$work/gcm_ref.c" -lcrypto -lIPSec_MB 2> "$work/build.log"; then
+if gcc -O3 -Wall -fPIC -shared -Inative/include -Inative/src/main/c -o "$work/libflowlane_gcm_ref.so" "$work/gcm_ref.c" \
+    -lcrypto -lIPSec_MB 2> "$work/build.log"; then
     if gcc -O3 -Wall -o "$work/gcm_native" "$work/gcm_native.c" $(pkg-config --cflags libdpdk) \
         -L"$work" -Wl,-rpath,"$PWD/$work" -lflowlane_gcm_ref $(pkg-config --libs libdpdk) 2>> "$work/build.log"; then
         native_built=1
