@@ -1,34 +1,16 @@
 package io.flowlane.perf.jmh;
 
 import io.flowlane.bindings.AesGcm;
-import io.flowlane.bindings.FastPath;
-import io.flowlane.dataplane.Appliance;
-import io.flowlane.dataplane.config.ApplianceConfig;
-import io.flowlane.dataplane.config.ConfigLoader;
-import io.flowlane.dataplane.eal.Eal;
-import io.flowlane.dataplane.eal.EalConfig;
-import io.flowlane.dataplane.extension.ExtensionRuntime;
 import io.flowlane.dataplane.packet.EthernetHeader;
 import io.flowlane.dataplane.packet.Ipv4Header;
-import io.flowlane.dataplane.packet.Mbuf;
 import io.flowlane.dataplane.packet.NativeMemory;
-import io.flowlane.dataplane.pipeline.IcmpRateLimiter;
-import io.flowlane.dataplane.pipeline.NeighborEvents;
-import io.flowlane.dataplane.pipeline.PacketGraph;
-import io.flowlane.dataplane.pipeline.PacketVector;
-import io.flowlane.dataplane.pipeline.WorkerStats;
-import io.flowlane.dataplane.port.EthPort;
-import io.flowlane.dataplane.port.MbufPool;
-import io.flowlane.dataplane.port.RingPortPair;
 import io.flowlane.perf.FrameTemplates;
 import io.flowlane.tunnels.esp.EspHeader;
 import io.flowlane.tunnels.gre.GreHeader;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -83,7 +65,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class TunnelStagesBenchmark
 {
-    static final int BURST = 32;
+    static final int BURST = WorkerGraphRig.BURST;
     static final long PEER_MAC = 0x02_fe_00_00_01_02L;
     static final int LOCAL = Ipv4Header.parse("10.1.0.1");
     static final int PEER = Ipv4Header.parse("10.1.0.2");
@@ -127,14 +109,8 @@ public class TunnelStagesBenchmark
     public int size;
 
     private final Arena arena = Arena.ofShared();
-    private Appliance appliance;
-    private EthPort east;
-    private EthPort eastPeer;
+    private WorkerGraphRig rig;
     private int rxPort;
-    private long scratch;
-    private PacketGraph graph;
-    private PacketVector vector;
-    private long[] mbufs;
     /** The frames that arrive, one per packet of the burst, and their length. */
     private long templates;
     private int templateLength;
@@ -149,39 +125,10 @@ public class TunnelStagesBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        final boolean noHuge = Boolean.getBoolean("flowlane.noHuge");
-        final EalConfig eal = new EalConfig(List.of(), List.of(), noHuge, noHuge ? 512 : 256,
-            "flowlane-jmh-" + ProcessHandle.current().pid(), false, "warning", List.of());
-        Eal.init(eal);
-        final MbufPool peerPool = MbufPool.create("jmh_peer", 1023, 0, MbufPool.DEFAULT_DATA_ROOM, -1);
-        final EthPort westPeer = RingPortPair.create("jmh_tw", 1, 1024).b();
-        westPeer.configure(1, 1, 1024, 1024, peerPool, false, 0);
-        westPeer.start();
-        eastPeer = RingPortPair.create("jmh_te", 1, 1024).b();
-        eastPeer.configure(1, 1, 1024, 1024, peerPool, false, 0);
-        eastPeer.start();
-        final ApplianceConfig parsed = ConfigLoader.parse("jmh-tunnels.yaml", YAML);
-        appliance = Appliance.start(parsed.embeddedIn(eal));
-        if (appliance.extensions().isEmpty())
+        rig = new WorkerGraphRig(arena, YAML, "jmh_tw", "jmh_te");
+        if (rig.appliance.extensions().isEmpty())
         {
             throw new IllegalStateException("the tunnels module is not on the class path");
-        }
-        // The appliance's own worker idles on its empty rings; this thread is the benchmark's
-        // worker, with a graph built the way Appliance builds a worker's: core stages, then every
-        // extension's stages plugged in.
-        graph = new PacketGraph(arena, 0, 0, new NeighborEvents(1024), new IcmpRateLimiter(1000, 100), appliance.pool().address());
-        for (final ExtensionRuntime extension : appliance.extensions())
-        {
-            extension.plug(graph, 0);
-        }
-        vector = new PacketVector(arena, new WorkerStats());
-        vector.tables = appliance.tables();
-        east = appliance.port("east");
-        scratch = arena.allocate(ValueLayout.JAVA_LONG, BURST).address();
-        mbufs = new long[BURST];
-        for (int i = 0; i < BURST; i++)
-        {
-            mbufs[i] = FastPath.alloc(appliance.pool().address());
         }
         buildTemplates();
         // Once, outside the measurement: the path does what it says.
@@ -191,8 +138,8 @@ public class TunnelStagesBenchmark
 
     private void buildTemplates()
     {
-        final long westMac = appliance.tables().interfaces().mac(0);
-        final long eastMac = appliance.tables().interfaces().mac(1);
+        final long westMac = rig.appliance.tables().interfaces().mac(0);
+        final long eastMac = rig.appliance.tables().interfaces().mac(1);
         final int dstBase = switch (path)
         {
             case "gre-encap" -> Ipv4Header.parse("198.19.1.1");
@@ -206,13 +153,13 @@ public class TunnelStagesBenchmark
         {
             case "forward", "gre-encap", "esp-encrypt" ->
             {
-                rxPort = appliance.port("west").id();
+                rxPort = rig.appliance.port("west").id();
                 templates = plain.base;
                 templateLength = plain.length;
             }
             case "gre-decap" ->
             {
-                rxPort = east.id();
+                rxPort = rig.east.id();
                 final int greLength = GreHeader.length(false, true, false);
                 templateLength = EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH + greLength + innerIp;
                 templates = arena.allocate((long)BURST * templateLength, 64).address();
@@ -232,7 +179,7 @@ public class TunnelStagesBenchmark
             }
             case "esp-decrypt" ->
             {
-                rxPort = east.id();
+                rxPort = rig.east.id();
                 final int padding = EspHeader.padding(innerIp);
                 plaintext = innerIp + padding + EspHeader.TRAILER_LENGTH;
                 final int espLength = EspHeader.HEADER_LENGTH + plaintext + EspHeader.ICV_LENGTH;
@@ -270,21 +217,15 @@ public class TunnelStagesBenchmark
     /** Puts the pristine frame back in every mbuf (for esp-decrypt: sealed with the next sequence number) and hands the burst to the vector. */
     private void refill()
     {
-        final long array = vector.rxArrayAddress;
-        for (int i = 0; i < BURST; i++)
+        rig.refill(templates, templateLength);
+        if (seal)
         {
-            final long m = mbufs[i];
-            Mbuf.resetHeadroom(m);
-            Mbuf.setLength(m, templateLength);
-            final long data = Mbuf.data(m);
-            NativeMemory.move(templates + (long)i * templateLength, data, templateLength);
-            if (seal)
+            for (int i = 0; i < BURST; i++)
             {
-                sealEsp(data + EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH, ++peerSequence);
+                sealEsp(rig.frame(i) + EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH, ++peerSequence);
             }
-            NativeMemory.u64(array + i * 8L, m);
         }
-        vector.load(BURST, rxPort);
+        rig.vector.load(BURST, rxPort);
     }
 
     /** What the peer's esp-encrypt does: sequence number, IV, nonce, ESN AAD, seal in place. */
@@ -304,30 +245,11 @@ public class TunnelStagesBenchmark
         }
     }
 
-    /**
-     * Takes the burst back from the ring it was transmitted into (port "east" → its peer). Every
-     * packet must come back: a dropped one would mean the benchmark measured something else.
-     */
-    private int reclaim()
-    {
-        final int received = FastPath.rxBurst(eastPeer.id(), 0, scratch, BURST);
-        for (int i = 0; i < received; i++)
-        {
-            mbufs[i] = NativeMemory.u64(scratch + i * 8L);
-        }
-        if (received != BURST)
-        {
-            throw new IllegalStateException(path + ": forwarded " + received + " of " + BURST + " packets; drops " +
-                Arrays.toString(vector.stats.drops));
-        }
-        return received;
-    }
-
     /** After one run: the first packet out looks like what the path should have made of it. */
     private void check()
     {
-        final long frame = Mbuf.data(mbufs[0]);
-        final int length = Mbuf.dataLength(mbufs[0]);
+        final long frame = rig.frame(0);
+        final int length = rig.frameLength(0);
         final int plainLength = FrameTemplates.frameLength(size);
         final long ip = frame + EthernetHeader.LENGTH;
         final int protocol = Ipv4Header.protocol(ip);
@@ -366,8 +288,8 @@ public class TunnelStagesBenchmark
     public int graph()
     {
         refill();
-        graph.run(vector);
-        return reclaim();
+        rig.graph.run(rig.vector);
+        return rig.reclaim(path);
     }
 
     @Benchmark
@@ -375,8 +297,8 @@ public class TunnelStagesBenchmark
     public int baseline()
     {
         refill();
-        FastPath.txBurst(east.id(), 0, vector.rxArrayAddress, BURST);
-        return reclaim();
+        rig.baseline();
+        return rig.reclaim(path);
     }
 
     @TearDown(Level.Trial)
@@ -386,6 +308,6 @@ public class TunnelStagesBenchmark
         {
             AesGcm.freeContext(sealContext);
         }
-        appliance.close();
+        rig.close();
     }
 }
