@@ -196,12 +196,7 @@ public class TunnelStagesBenchmark
                     NativeMemory.u32be(esp + EspHeader.SPI, IN_SPI);
                     final long payload = esp + EspHeader.HEADER_LENGTH;
                     NativeMemory.move(plain.address(i) + EthernetHeader.LENGTH, payload, innerIp);
-                    for (int p = 0; p < padding; p++)
-                    {
-                        NativeMemory.u8(payload + innerIp + p, p + 1);
-                    }
-                    NativeMemory.u8(payload + innerIp + padding, padding);
-                    NativeMemory.u8(payload + innerIp + padding + 1, EspHeader.NEXT_IPV4);
+                    EspHeader.writeTrailer(payload + innerIp, padding, EspHeader.NEXT_IPV4);
                 }
                 seal = true;
                 final byte[] key = HexFormat.of().parseHex(IN_KEY);

@@ -109,14 +109,7 @@ public final class EspEncrypt implements Stage
             v.drop(i, DropReason.ESP_LIFETIME_EXPIRED);
             return;
         }
-        final long trailer = Mbuf.append(m, growth);
-        // RFC 4303 §2.4: padding bytes 1, 2, 3, ...
-        for (int p = 0; p < padding; p++)
-        {
-            u8(trailer + p, p + 1);
-        }
-        u8(trailer + padding, padding);
-        u8(trailer + padding + 1, innerV4 ? EspHeader.NEXT_IPV4 : EspHeader.NEXT_IPV6);
+        EspHeader.writeTrailer(Mbuf.append(m, growth), padding, innerV4 ? EspHeader.NEXT_IPV4 : EspHeader.NEXT_IPV6);
 
         final long esp = inner - EspHeader.HEADER_LENGTH;
         final long spi = tunnels.outSpi(slot);

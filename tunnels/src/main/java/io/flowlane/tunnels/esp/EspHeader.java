@@ -1,6 +1,7 @@
 package io.flowlane.tunnels.esp;
 
 import io.flowlane.bindings.AesGcm;
+import io.flowlane.dataplane.packet.NativeMemory;
 
 /**
  * ESP (RFC 4303) with AES-GCM (RFC 4106) in tunnel mode:
@@ -41,5 +42,16 @@ public final class EspHeader
     public static int padding(final int length)
     {
         return (4 - ((length + TRAILER_LENGTH) & 3)) & 3;
+    }
+
+    /** Writes padding 1, 2, 3 … (RFC 4303 §2.4), the pad length and the next header at {@code at}. */
+    public static void writeTrailer(final long at, final int padding, final int nextHeader)
+    {
+        for (int p = 0; p < padding; p++)
+        {
+            NativeMemory.u8(at + p, p + 1);
+        }
+        NativeMemory.u8(at + padding, padding);
+        NativeMemory.u8(at + padding + 1, nextHeader);
     }
 }
