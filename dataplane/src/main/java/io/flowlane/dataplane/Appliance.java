@@ -13,6 +13,7 @@ import io.flowlane.dataplane.fib.ForwardingTables;
 import io.flowlane.dataplane.fib.Ipv4Lpm;
 import io.flowlane.dataplane.fib.Ipv6Lpm;
 import io.flowlane.dataplane.fib.NeighborTable;
+import io.flowlane.dataplane.fib.TunnelDirectory;
 import io.flowlane.dataplane.pipeline.IcmpRateLimiter;
 import io.flowlane.dataplane.pipeline.NeighborEvents;
 import io.flowlane.dataplane.pipeline.PacketGraph;
@@ -28,11 +29,12 @@ import io.flowlane.dataplane.worker.RxQueue;
 import io.flowlane.dataplane.worker.Worker;
 import io.flowlane.dataplane.worker.WorkerCounters;
 
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.DynamicCompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.status.CountersManager;
 
 import java.lang.foreign.Arena;
@@ -67,6 +69,7 @@ public final class Appliance implements AutoCloseable
     private final List<AgentRunner> workerRunners = new ArrayList<>();
     private final List<ExtensionRuntime> extensions = new ArrayList<>();
     private final ControlAgent controlAgent;
+    private final DynamicCompositeAgent controlDuties;
     private final AgentRunner controlRunner;
     private boolean closed;
 
@@ -108,7 +111,7 @@ public final class Appliance implements AutoCloseable
         {
             final ExtensionRuntime runtime = extension.start(extensionContext);
             extensions.add(runtime);
-            if (!extension.tunnelNames().isEmpty())
+            if (runtime.tunnels() != TunnelDirectory.NONE)
             {
                 control.tunnels(runtime.tunnels());
             }
@@ -162,7 +165,9 @@ public final class Appliance implements AutoCloseable
                 vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames, extensions)));
         }
         controlAgent = new ControlAgent(control, neighborEvents);
-        controlRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), this::onAgentError, null, controlAgent);
+        controlDuties = new DynamicCompositeAgent("control", controlAgent);
+        controlRunner = new AgentRunner(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MICROSECONDS.toNanos(100)), this::onAgentError, null, controlDuties);
 
         for (final EthPort port : ports)
         {
@@ -179,6 +184,10 @@ public final class Appliance implements AutoCloseable
             final AgentRunner runner = new AgentRunner(idleStrategy(config.workers().idle()), this::onAgentError, null, worker);
             workerRunners.add(runner);
             AgentRunner.startOnThread(runner);
+        }
+        for (final ExtensionRuntime extension : extensions)
+        {
+            extension.started(this);
         }
     }
 
@@ -212,6 +221,30 @@ public final class Appliance implements AutoCloseable
         {
             throw new IllegalStateException("control thread did not apply the change in 10 s", ex);
         }
+    }
+
+    /**
+     * Adds a duty to the control thread (the tables' single writer), e.g. the control channel's
+     * endpoint, which then reads and writes the tables directly instead of handing each change
+     * over with {@link #submit}. Returns once the control thread has taken the duty (its
+     * {@code onStart} may still be running there); it is closed with the appliance.
+     */
+    public void addControlDuty(final Agent duty)
+    {
+        while (!controlDuties.tryAdd(duty))
+        {
+            Thread.onSpinWait();
+        }
+        while (!controlDuties.hasAddAgentCompleted())
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The forwarding tables' writer: use it only from the control thread (a control duty or {@link #submit}). */
+    public ForwardingControl control()
+    {
+        return control;
     }
 
     public ApplianceConfig config()

@@ -1,15 +1,31 @@
 package io.flowlane.dataplane.extension;
 
+import io.flowlane.dataplane.Appliance;
 import io.flowlane.dataplane.fib.TunnelDirectory;
 import io.flowlane.dataplane.pipeline.PacketGraph;
 
 /** A started extension: it resolves tunnel names for routes and plugs its stages into each worker's graph. */
 public interface ExtensionRuntime extends AutoCloseable
 {
-    TunnelDirectory tunnels();
+    /** The tunnels routes may point at; none by default. */
+    default TunnelDirectory tunnels()
+    {
+        return TunnelDirectory.NONE;
+    }
 
     /** Adds this extension's stages (one set per worker: stages keep per-worker state) to a worker's graph. */
-    void plug(PacketGraph graph, int worker);
+    default void plug(final PacketGraph graph, final int worker)
+    {
+    }
+
+    /**
+     * Called once the appliance is running (workers and control thread started, every extension
+     * started): the place to attach duties to the control thread ({@link Appliance#addControlDuty})
+     * or to look at the other extensions.
+     */
+    default void started(final Appliance appliance)
+    {
+    }
 
     /**
      * Copies worker {@code worker}'s private counters into the shared counters file. Called on

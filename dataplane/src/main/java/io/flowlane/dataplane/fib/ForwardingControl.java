@@ -173,6 +173,13 @@ public final class ForwardingControl
         return routes.size();
     }
 
+    /** The next hops of one route as configured, or null if there is no such route. */
+    public List<NextHop> nextHops(final RouteKey key)
+    {
+        final Route route = routes.get(key);
+        return route == null ? null : route.nextHops();
+    }
+
     /** Routes with their next hops as configured (for show commands and digests). */
     public Map<RouteKey, List<NextHop>> routes()
     {

@@ -1,0 +1,120 @@
+package io.flowlane.controlplane.channel;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.flowlane.controlplane.journal.Journal;
+import io.flowlane.dataplane.Appliance;
+import io.flowlane.dataplane.extension.ExtensionRuntime;
+import io.flowlane.tunnels.TunnelsRuntime;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The control channel of a running appliance: the media driver (embedded by default), the Aeron
+ * client with the command subscription and the acknowledgement and telemetry publications, the
+ * journal, and the {@link ControlEndpoint} running as a duty of the control thread. Started by
+ * the appliance once its workers run ({@link #started}); closed after its control thread stopped.
+ */
+public final class ControlChannelRuntime implements ExtensionRuntime
+{
+    private final ControlChannelConfig config;
+    private MediaDriver driver;
+    private Aeron aeron;
+    private Subscription commands;
+    private Publication acks;
+    private Publication telemetryPublication;
+    private Journal journal;
+    private ControlEndpoint endpoint;
+    private final UpdateLatency latency = new UpdateLatency();
+
+    ControlChannelRuntime(final ControlChannelConfig config)
+    {
+        this.config = config;
+    }
+
+    @Override
+    public void started(final Appliance appliance)
+    {
+        TunnelsRuntime tunnels = null;
+        for (final ExtensionRuntime extension : appliance.extensions())
+        {
+            if (extension instanceof TunnelsRuntime runtime)
+            {
+                tunnels = runtime;
+            }
+        }
+        try
+        {
+            if (config.embeddedDriver())
+            {
+                driver = MediaDriver.launch(new MediaDriver.Context()
+                    .aeronDirectoryName(config.aeronDirectory())
+                    .dirDeleteOnShutdown(true)
+                    .threadingMode(ThreadingMode.SHARED)
+                    // The driver shares the host with busy-polling workers: back off to a park when idle.
+                    .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+                        TimeUnit.MICROSECONDS.toNanos(100))));
+            }
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDirectory()));
+            commands = aeron.addSubscription(config.commandChannel(), ControlChannelConfig.COMMAND_STREAM);
+            acks = aeron.addPublication(config.responseChannel(), ControlChannelConfig.ACK_STREAM);
+            telemetryPublication = aeron.addPublication(config.responseChannel(), ControlChannelConfig.TELEMETRY_STREAM);
+            journal = config.journal() == null ? null : Journal.open(config.journal());
+            final CommandApplier applier = new CommandApplier(appliance.control(), tunnels == null ? null : tunnels.table(),
+                config.keyEncryptionKey() == null ? null : new KeyWrap(config.keyEncryptionKey()),
+                appliance.workers().size(), appliance.ports().size());
+            final Telemetry telemetry = new Telemetry(appliance, tunnels, telemetryPublication, journal, latency,
+                TimeUnit.MILLISECONDS.toNanos(config.telemetryIntervalMillis()));
+            endpoint = new ControlEndpoint(commands, acks,
+                config.transport() == ControlChannelConfig.Transport.UDP ? new FrameAuthenticator(config.hmacKey()) : null,
+                applier, appliance.quiescentState(), journal, telemetry, latency, appliance.control(),
+                tunnels == null ? null : tunnels.table(), config.recover() ? journal : null);
+            appliance.addControlDuty(endpoint);
+            // The appliance counts as started once its tables are back from the journal.
+            while (!endpoint.started())
+            {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    public ControlChannelConfig config()
+    {
+        return config;
+    }
+
+    /** The endpoint's counters (applied, rejected, recovered); null before {@link #started}. */
+    public ControlEndpoint endpoint()
+    {
+        return endpoint;
+    }
+
+    public UpdateLatency latency()
+    {
+        return latency;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(commands, acks, telemetryPublication, aeron, driver, journal);
+        commands = null;
+        acks = null;
+        telemetryPublication = null;
+        aeron = null;
+        driver = null;
+        journal = null;
+    }
+}
