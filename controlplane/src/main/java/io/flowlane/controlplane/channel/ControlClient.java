@@ -34,7 +34,6 @@ import io.flowlane.tunnels.esp.TrafficSelector;
 
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -57,7 +56,8 @@ public final class ControlClient implements AutoCloseable
      * @param aeronDirectory the media driver to use (for IPC: the data plane's)
      * @param launchDriver   start an embedded media driver in that directory (a remote controller's own)
      * @param dataPlane      UDP: the data plane's listen address; null for IPC
-     * @param controller     UDP: our address, where acknowledgements and telemetry arrive; null for IPC
+     * @param controller     UDP: our address, where acknowledgements and telemetry arrive; null for IPC,
+     *                       or for a UDP client that only sends
      * @param hmacKey        UDP: the shared frame authentication key
      * @param keyEncryptionKey the key SA keys are wrapped under (ESP tunnel creates need it)
      */
@@ -93,6 +93,7 @@ public final class ControlClient implements AutoCloseable
     private final KeyWrap keyWrap;
     private final long correlationPrefix;
     private long nextCorrelation;
+    private int lastFrameLength;
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 16));
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final RouteAddEncoder routeAdd = new RouteAddEncoder();
@@ -128,8 +129,10 @@ public final class ControlClient implements AutoCloseable
             final String commandChannel = config.udp() ? "aeron:udp?endpoint=" + config.dataPlane() : "aeron:ipc";
             final String responseChannel = config.udp() ? "aeron:udp?endpoint=" + config.controller() : "aeron:ipc";
             commands = client.addPublication(commandChannel, ControlChannelConfig.COMMAND_STREAM);
-            acks = client.addSubscription(responseChannel, ControlChannelConfig.ACK_STREAM);
-            telemetry = client.addSubscription(responseChannel, ControlChannelConfig.TELEMETRY_STREAM);
+            // A UDP sender without its own address only sends (the data plane answers its one controller).
+            final boolean listens = !config.udp() || config.controller() != null;
+            acks = listens ? client.addSubscription(responseChannel, ControlChannelConfig.ACK_STREAM) : null;
+            telemetry = listens ? client.addSubscription(responseChannel, ControlChannelConfig.TELEMETRY_STREAM) : null;
         }
         catch (final RuntimeException ex)
         {
@@ -153,7 +156,7 @@ public final class ControlClient implements AutoCloseable
     public ControlClient awaitConnected(final long timeoutMillis)
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!commands.isConnected() || !acks.isConnected())
+        while (!commands.isConnected() || acks != null && !acks.isConnected())
         {
             if (System.nanoTime() > deadline)
             {
@@ -310,10 +313,19 @@ public final class ControlClient implements AutoCloseable
         offer(length - MessageHeaderEncoder.ENCODED_LENGTH);
     }
 
-    /** The send buffer, to hand-craft (or corrupt) a message before {@link #sendRaw}. */
-    public MutableDirectBuffer sendBuffer()
+    /** The last frame sent exactly as it left (signed, for UDP): tests replay it with {@link #sendExact}. */
+    byte[] lastFrame()
     {
-        return buffer;
+        final byte[] frame = new byte[lastFrameLength];
+        buffer.getBytes(0, frame);
+        return frame;
+    }
+
+    /** Sends bytes as they are, unsigned and unchanged (a replay, as an attacker on the path could). */
+    void sendExact(final byte[] frame)
+    {
+        buffer.putBytes(0, frame);
+        publish(frame.length);
     }
 
     // ---- responses ----
@@ -322,7 +334,7 @@ public final class ControlClient implements AutoCloseable
     public int pollAcks(final Consumer<Ack> sink)
     {
         ackSink = sink;
-        return acks.poll(ackAssembler, FRAGMENT_LIMIT);
+        return acks == null ? 0 : acks.poll(ackAssembler, FRAGMENT_LIMIT);
     }
 
     /** Polls until the ack for {@code correlationId} arrives (others are dropped); throws after the timeout. */
@@ -354,7 +366,7 @@ public final class ControlClient implements AutoCloseable
     public int pollTelemetry(final Consumer<TelemetryReportDecoder> sink)
     {
         telemetrySink = sink;
-        return telemetry.poll(telemetryAssembler, FRAGMENT_LIMIT);
+        return telemetry == null ? 0 : telemetry.poll(telemetryAssembler, FRAGMENT_LIMIT);
     }
 
     private void onAck(final DirectBuffer in, final int offset, final int length, final io.aeron.logbuffer.Header frame)
@@ -400,6 +412,12 @@ public final class ControlClient implements AutoCloseable
         {
             length = authenticator.sign(buffer, 0, length);
         }
+        publish(length);
+    }
+
+    private void publish(final int length)
+    {
+        lastFrameLength = length;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true)
         {
