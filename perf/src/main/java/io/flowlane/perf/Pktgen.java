@@ -74,6 +74,8 @@ public final class Pktgen implements Callable<Integer>
     int durationSeconds;
     @Option(names = "--quiet", description = "no per-second lines")
     boolean quiet;
+    @Option(names = "--stop-file", description = "end the run early once this file exists (checked once a second)")
+    java.nio.file.Path stopFile;
 
     public static void main(final String[] args)
     {
@@ -130,7 +132,8 @@ public final class Pktgen implements Callable<Integer>
         final long hz = Eal.tscHz();
         final long startTsc = FastPath.rdtsc();
         final long measureFrom = startTsc + warmupSeconds * hz;
-        final long endTsc = measureFrom + durationSeconds * hz;
+        long endTsc = measureFrom + durationSeconds * hz;
+        int measuredSeconds = durationSeconds;
         long nextReport = startTsc + hz;
         long txOk = 0;
         long txFailed = 0;
@@ -206,6 +209,11 @@ public final class Pktgen implements Callable<Integer>
                 lastTx = txOk;
                 lastRx = rxCount;
                 nextReport += hz;
+                if (stopFile != null && java.nio.file.Files.exists(stopFile))
+                {
+                    endTsc = now;
+                    measuredSeconds = (int)Math.max(1, (now - measureFrom) / hz);
+                }
             }
         }
         final long txMeasured = txOk - txAtMeasure;
@@ -230,7 +238,7 @@ public final class Pktgen implements Callable<Integer>
                 }
             }
         }
-        return new Result(durationSeconds, txMeasured, failedMeasured, rxMeasured + late, rxMeasured);
+        return new Result(measuredSeconds, txMeasured, failedMeasured, rxMeasured + late, rxMeasured);
     }
 
     private static void awaitLinks(final List<EthPort> ports)

@@ -1,0 +1,352 @@
+package io.flowlane.perf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.sbe.CommandKind;
+import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
+import io.flowlane.dataplane.ApplianceMain;
+import io.flowlane.dataplane.fib.NextHop;
+import io.flowlane.dataplane.packet.Ipv4Header;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The control channel's bar: a million route updates sent over Aeron IPC to an appliance that
+ * forwards traffic over memif the whole time, with zero packets lost to the updates.
+ *
+ * <p>Three processes, as in production: the appliance (memif servers, control channel with
+ * journal), the packet generator (memif clients, fixed rate, counts what returns), and this test
+ * as the controller. The updates add and delete 131 072 /24 routes in rounds and, every 100th
+ * update, touch the very prefix the traffic uses: a more-specific /32 added and removed (the LPM
+ * allocates and frees a tbl8 group under the workers), and the /24 itself replaced by a two-way
+ * ECMP group and back. Every path leads to the generator, so every packet sent must come back.
+ */
+class RouteUpdatesUnderTrafficTest
+{
+    static final int UPDATES = Integer.getInteger("flowlane.route-updates", 1_000_000);
+    static final int RATE_PPS = Integer.getInteger("flowlane.route-updates.rate-pps", 20_000);
+    static final int BASE_ROUTES = 131_072;
+    static final int WINDOW = 8_192;
+    static final long PID = ProcessHandle.current().pid();
+
+    @Test
+    void aMillionRouteUpdatesWhileTrafficFlowsLoseNoPacket() throws Exception
+    {
+        final Path work = Files.createTempDirectory("flowlane-route-updates");
+        final String aeronDir = "/dev/shm/flowlane-rut-" + PID;
+        final String west = work.resolve("west.sock").toString();
+        final String east = work.resolve("east.sock").toString();
+        final Path config = work.resolve("appliance.yaml");
+        Files.writeString(config, """
+            eal:
+              vdevs:
+                - net_memif0,role=server,id=0,socket=%1$s,socket-abstract=no,rsize=12,mac=02:fe:00:00:00:01
+                - net_memif1,role=server,id=0,socket=%2$s,socket-abstract=no,rsize=12,mac=02:fe:00:00:00:02
+              no-huge: true
+              memory-mb: 512
+              file-prefix: flowlane-rut-%3$d
+              log-level: warning
+            mempool: {mbufs: 16383, cache: 128}
+            ports:
+              - {name: west, device: net_memif0, rx-descriptors: 1024, tx-descriptors: 1024}
+              - {name: east, device: net_memif1, rx-descriptors: 1024, tx-descriptors: 1024}
+            interfaces:
+              - {name: west, port: west, ipv4: [10.0.0.1/24]}
+              - {name: east, port: east, ipv4: [10.1.0.1/24]}
+            workers: {count: 1, idle: backoff}
+            neighbors:
+              - {interface: west, address: 10.0.0.2, mac: "02:fe:00:00:01:01"}
+              - {interface: east, address: 10.1.0.2, mac: "02:fe:00:00:01:02"}
+              - {interface: east, address: 10.1.0.3, mac: "02:fe:00:00:01:02"}
+            routes:
+              - prefix: 198.18.1.0/24
+                via: [{address: 10.1.0.2}]
+            control:
+              aeron-dir: %4$s
+              journal: %5$s
+              telemetry-interval-ms: 100
+            """.formatted(west, east, PID, aeronDir, work.resolve("journal")));
+
+        final Process appliance = java(work.resolve("appliance.log"), ApplianceMain.class.getName(), config.toString());
+        Process generator = null;
+        try
+        {
+            awaitLine(appliance, work.resolve("appliance.log"), "flowlane: forwarding on", 60);
+            try (ControlClient client = ControlClient.connect(ControlClient.Config.ipc(aeronDir, null)).awaitConnected(30_000))
+            {
+                generator = java(work.resolve("pktgen.log"), Pktgen.class.getName(),
+                    "--vdev", "net_memif0,role=client,id=0,socket=" + west + ",socket-abstract=no,rsize=12,mac=02:fe:00:00:01:01",
+                    "--vdev", "net_memif1,role=client,id=0,socket=" + east + ",socket-abstract=no,rsize=12,mac=02:fe:00:00:01:02",
+                    "--file-prefix", "flowlane-rut-gen-" + PID, "--memory-mb", "256",
+                    "--tx-port", "net_memif0", "--rx-port", "net_memif1", "--dst-mac", "02:fe:00:00:00:01",
+                    "--src-ip", "10.0.0.2", "--dst-ip", "198.18.1.1", "--dst-count", "200", "--flows", "1024",
+                    "--rate-pps", Integer.toString(RATE_PPS), "--warmup", "0", "--duration", "900", "--quiet",
+                    "--stop-file", work.resolve("stop").toString());
+                awaitForwarding(client, generator, work);
+
+                final long started = System.nanoTime();
+                final UpdateStream updates = new UpdateStream(client);
+                updates.run(UPDATES);
+                final double seconds = (System.nanoTime() - started) / 1e9;
+                System.out.printf(Locale.ROOT, "%d route updates applied in %.1f s (%.0f/s) while traffic flowed%n",
+                    updates.applied, seconds, updates.applied / seconds);
+                assertEquals(0, updates.rejected, () -> "rejected updates, first: " + updates.firstRejection);
+                assertEquals(UPDATES, updates.applied, "every update acknowledged as applied");
+
+                Thread.sleep(1_000); // traffic after the last update, too
+                Files.createFile(work.resolve("stop"));
+                assertTrue(generator.waitFor(60, TimeUnit.SECONDS), "generator stopped");
+                final String json = lastLine(work.resolve("pktgen.log"));
+                final long tx = field(json, "tx_packets");
+                final long rx = field(json, "rx_packets");
+                System.out.println("generator: " + json);
+                printTelemetry(client);
+                assertTrue(tx > RATE_PPS, "traffic flowed during the updates: " + json);
+                assertEquals(tx, rx, "every packet sent came back: zero lost to the updates (" + json + ")");
+            }
+        }
+        finally
+        {
+            if (generator != null)
+            {
+                generator.destroyForcibly();
+            }
+            appliance.destroy();
+            if (!appliance.waitFor(30, TimeUnit.SECONDS))
+            {
+                appliance.destroyForcibly();
+            }
+        }
+    }
+
+    /** The update sequence (see the class comment); keeps at most {@link #WINDOW} unacknowledged. */
+    static final class UpdateStream
+    {
+        private final ControlClient client;
+        private final boolean[] present = new boolean[BASE_ROUTES];
+        private final List<NextHop> gw2 = List.of(NextHop.viaIpv4(null, Ipv4Header.parse("10.1.0.2"), 1));
+        private final List<NextHop> ecmp = List.of(NextHop.viaIpv4(null, Ipv4Header.parse("10.1.0.2"), 1),
+            NextHop.viaIpv4(null, Ipv4Header.parse("10.1.0.3"), 1));
+        private final long hot = Ipv4Header.parse("198.18.1.0") & 0xFFFF_FFFFL;
+        long sent;
+        long applied;
+        long rejected;
+        String firstRejection;
+
+        UpdateStream(final ControlClient client)
+        {
+            this.client = client;
+        }
+
+        void run(final int count)
+        {
+            int next = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (i % 100 == 99)
+                {
+                    hotUpdate(i / 100);
+                }
+                else
+                {
+                    final long prefix = (Ipv4Header.parse("20.0.0.0") & 0xFFFF_FFFFL) + ((long)next << 8);
+                    if (present[next])
+                    {
+                        client.routeDelete(4, prefix, 0, 24);
+                    }
+                    else
+                    {
+                        client.routeAdd(4, prefix, 0, 24, gw2);
+                    }
+                    present[next] = !present[next];
+                    next = (next + 1) % BASE_ROUTES;
+                }
+                sent++;
+                while (sent - applied - rejected > WINDOW)
+                {
+                    poll();
+                }
+                if ((i & 63) == 0)
+                {
+                    poll();
+                }
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (applied + rejected < sent && System.nanoTime() < deadline)
+            {
+                poll();
+            }
+        }
+
+        private void hotUpdate(final int n)
+        {
+            final long host = hot + 1 + (n / 4) % 200;
+            switch (n % 4)
+            {
+                case 0 -> client.routeAdd(4, host, 0, 32, gw2);
+                case 1 -> client.routeDelete(4, host, 0, 32);
+                case 2 -> client.routeAdd(4, hot, 0, 24, ecmp);
+                default -> client.routeAdd(4, hot, 0, 24, gw2);
+            }
+        }
+
+        private void poll()
+        {
+            if (client.pollAcks(ack ->
+            {
+                if (ack.applied())
+                {
+                    applied++;
+                }
+                else
+                {
+                    rejected++;
+                    if (firstRejection == null)
+                    {
+                        firstRejection = ack.field() + ": " + ack.reason();
+                    }
+                }
+            }) == 0)
+            {
+                Thread.yield();
+            }
+        }
+    }
+
+    private static void awaitForwarding(final ControlClient client, final Process generator, final Path work)
+        throws InterruptedException, IOException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long[] rx = new long[1];
+        while (rx[0] == 0)
+        {
+            if (!generator.isAlive())
+            {
+                fail("generator exited: " + Files.readString(work.resolve("pktgen.log")));
+            }
+            if (System.nanoTime() > deadline)
+            {
+                fail("no traffic through the appliance within 60 s; generator log: " + Files.readString(work.resolve("pktgen.log")));
+            }
+            client.pollTelemetry(report ->
+            {
+                for (final TelemetryReportDecoder.WorkersDecoder worker : report.workers())
+                {
+                    rx[0] += worker.rxPackets();
+                }
+            });
+            Thread.sleep(20);
+        }
+    }
+
+    private static void printTelemetry(final ControlClient client) throws InterruptedException
+    {
+        final long asked = System.nanoTime();
+        client.command(CommandKind.TELEMETRY_NOW);
+        final boolean[] done = new boolean[1];
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!done[0] && System.nanoTime() < deadline)
+        {
+            client.pollAcks(ack -> { });
+            client.pollTelemetry(report ->
+            {
+                if (report.timestampNanos() < asked || done[0])
+                {
+                    return;
+                }
+                final StringBuilder text = new StringBuilder("data plane telemetry: applied ").append(report.updatesApplied());
+                for (final TelemetryReportDecoder.WorkersDecoder worker : report.workers())
+                {
+                    text.append(String.format(Locale.ROOT, "; worker %d rx %d tx %d drops %d", worker.worker(), worker.rxPackets(),
+                        worker.txPackets(), worker.dropPackets()));
+                    assertEquals(0, worker.dropPackets(), "the worker dropped nothing");
+                }
+                // SBE groups are read in order: step over ports and tunnels to reach the latency group.
+                for (final TelemetryReportDecoder.PortsDecoder port : report.ports())
+                {
+                    text.append(String.format(Locale.ROOT, "; port %d rx %d missed %d", port.port(), port.rxPackets(), port.rxMissed()));
+                }
+                for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
+                {
+                    tunnel.skipName();
+                }
+                text.append("; update-to-applied under a flood of ").append(WINDOW).append(" outstanding:");
+                for (final TelemetryReportDecoder.UpdateLatencyDecoder latency : report.updateLatency())
+                {
+                    text.append(String.format(Locale.ROOT, " p%s %.1f us", latency.percentile(), latency.nanos() / 1e3));
+                }
+                System.out.println(text);
+                done[0] = true;
+            });
+            Thread.sleep(10);
+        }
+        assertTrue(done[0], "a telemetry report after the run");
+    }
+
+    private static Process java(final Path log, final String mainClass, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc"))
+            {
+                command.add(arg);
+            }
+        }
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitLine(final Process process, final Path log, final String line, final int seconds)
+        throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!Files.readString(log).contains(line))
+        {
+            if (!process.isAlive() || System.nanoTime() > deadline)
+            {
+                fail("appliance did not start: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String lastLine(final Path log) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(log);
+        for (int i = lines.size() - 1; i >= 0; i--)
+        {
+            if (lines.get(i).startsWith("{"))
+            {
+                return lines.get(i);
+            }
+        }
+        throw new AssertionError("no JSON result in " + log + ": " + lines);
+    }
+
+    private static long field(final String json, final String name)
+    {
+        final Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        assertTrue(m.find(), name + " in " + json);
+        return Long.parseLong(m.group(1));
+    }
+}
