@@ -35,6 +35,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.DynamicCompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.status.CountersManager;
 
 import java.lang.foreign.Arena;
@@ -166,8 +167,9 @@ public final class Appliance implements AutoCloseable
         }
         controlAgent = new ControlAgent(control, neighborEvents);
         controlDuties = new DynamicCompositeAgent("control", controlAgent);
-        controlRunner = new AgentRunner(new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MICROSECONDS.toNanos(100)), this::onAgentError, null, controlDuties);
+        controlRunner = new AgentRunner(config.workers().controlIdle() == ApplianceConfig.IdleStrategy.BACKOFF ?
+            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
+            idleStrategy(config.workers().controlIdle()), this::onAgentError, null, controlDuties);
 
         for (final EthPort port : ports)
         {
@@ -342,6 +344,7 @@ public final class Appliance implements AutoCloseable
         {
             case BUSY_SPIN -> new BusySpinIdleStrategy();
             case BACKOFF -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+            case YIELD -> new YieldingIdleStrategy();
         };
     }
 

@@ -14,10 +14,8 @@ import io.flowlane.dataplane.packet.Ipv4Header;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -81,14 +79,14 @@ class RouteUpdatesUnderTrafficTest
               telemetry-interval-ms: 100
             """.formatted(west, east, PID, aeronDir, work.resolve("journal")));
 
-        final Process appliance = java(work.resolve("appliance.log"), ApplianceMain.class.getName(), config.toString());
+        final Process appliance = ChildProcesses.java(work.resolve("appliance.log"), ApplianceMain.class.getName(), config.toString());
         Process generator = null;
         try
         {
-            awaitLine(appliance, work.resolve("appliance.log"), "flowlane: forwarding on", 60);
+            ChildProcesses.awaitLine(appliance, work.resolve("appliance.log"), "flowlane: forwarding on", 60);
             try (ControlClient client = ControlClient.connect(ControlClient.Config.ipc(aeronDir, null)).awaitConnected(30_000))
             {
-                generator = java(work.resolve("pktgen.log"), Pktgen.class.getName(),
+                generator = ChildProcesses.java(work.resolve("pktgen.log"), Pktgen.class.getName(),
                     "--vdev", "net_memif0,role=client,id=0,socket=" + west + ",socket-abstract=no,rsize=12,mac=02:fe:00:00:01:01",
                     "--vdev", "net_memif1,role=client,id=0,socket=" + east + ",socket-abstract=no,rsize=12,mac=02:fe:00:00:01:02",
                     "--file-prefix", "flowlane-rut-gen-" + PID, "--memory-mb", "256",
@@ -125,11 +123,7 @@ class RouteUpdatesUnderTrafficTest
             {
                 generator.destroyForcibly();
             }
-            appliance.destroy();
-            if (!appliance.waitFor(30, TimeUnit.SECONDS))
-            {
-                appliance.destroyForcibly();
-            }
+            ChildProcesses.stop(appliance);
         }
     }
 
@@ -295,39 +289,6 @@ class RouteUpdatesUnderTrafficTest
             Thread.sleep(10);
         }
         assertTrue(done[0], "a telemetry report after the run");
-    }
-
-    private static Process java(final Path log, final String mainClass, final String... args) throws IOException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc"))
-            {
-                command.add(arg);
-            }
-        }
-        command.add("-Xmx512m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static void awaitLine(final Process process, final Path log, final String line, final int seconds)
-        throws IOException, InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!Files.readString(log).contains(line))
-        {
-            if (!process.isAlive() || System.nanoTime() > deadline)
-            {
-                fail("appliance did not start: " + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static String lastLine(final Path log) throws IOException

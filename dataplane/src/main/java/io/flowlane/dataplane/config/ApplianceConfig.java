@@ -44,13 +44,20 @@ public record ApplianceConfig(
         /** Spin: lowest latency, a full core per worker (production). */
         BUSY_SPIN,
         /** Spin, then yield, then park for up to 1 ms: for shared or small machines (tests, CI). */
-        BACKOFF
+        BACKOFF,
+        /** Yield the CPU between polls: reacts within a scheduler round without a core of its own (control thread). */
+        YIELD
     }
 
     /**
      * @param cores  one CPU per worker; -1 leaves a worker unpinned
      */
-    public record Workers(int count, List<Integer> cores, int burst, IdleStrategy idle, int txRetries)
+    /**
+     * @param controlIdle how the control thread (table writer, control channel) waits for work:
+     *                    BACKOFF (default) parks up to 100 us; YIELD answers control messages in
+     *                    tens of microseconds at the cost of a mostly-busy housekeeping CPU
+     */
+    public record Workers(int count, List<Integer> cores, int burst, IdleStrategy idle, int txRetries, IdleStrategy controlIdle)
     {
     }
 

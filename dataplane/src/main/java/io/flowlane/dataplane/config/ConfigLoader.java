@@ -241,9 +241,10 @@ public final class ConfigLoader
     {
         if (node == null)
         {
-            return new ApplianceConfig.Workers(1, List.of(-1), 32, ApplianceConfig.IdleStrategy.BUSY_SPIN, 4);
+            return new ApplianceConfig.Workers(1, List.of(-1), 32, ApplianceConfig.IdleStrategy.BUSY_SPIN, 4,
+                ApplianceConfig.IdleStrategy.BACKOFF);
         }
-        node.checkKeys(Set.of("count", "cores", "burst", "idle", "tx-retries"));
+        node.checkKeys(Set.of("count", "cores", "burst", "idle", "tx-retries", "control-idle"));
         final int count = node.integer("count", 1, 1, 64);
         final List<Integer> cores = new ArrayList<>();
         for (final ConfigNode core : node.list("cores"))
@@ -260,7 +261,8 @@ public final class ConfigLoader
         }
         return new ApplianceConfig.Workers(count, List.copyOf(cores), node.integer("burst", 32, 1, 64),
             node.choice(ApplianceConfig.IdleStrategy.class, "idle", ApplianceConfig.IdleStrategy.BUSY_SPIN),
-            node.integer("tx-retries", 4, 0, 64));
+            node.integer("tx-retries", 4, 0, 64),
+            node.choice(ApplianceConfig.IdleStrategy.class, "control-idle", ApplianceConfig.IdleStrategy.BACKOFF));
     }
 
     private static List<ApplianceConfig.Route> routes(
