@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * The control channel's bar: a million route updates sent over Aeron IPC to an appliance that
- * forwards traffic over memif the whole time, with zero packets lost to the updates.
+ * forwards traffic over memif the whole time, with zero packets lost to the updates; then a new
+ * appliance process started on the same journal has identical tables (same digest).
  *
  * <p>Three processes, as in production: the appliance (memif servers, control channel with
  * journal), the packet generator (memif clients, fixed rate, counts what returns), and this test
@@ -79,8 +80,9 @@ class RouteUpdatesUnderTrafficTest
               telemetry-interval-ms: 100
             """.formatted(west, east, PID, aeronDir, work.resolve("journal")));
 
-        final Process appliance = ChildProcesses.java(work.resolve("appliance.log"), ApplianceMain.class.getName(), config.toString());
+        Process appliance = ChildProcesses.java(work.resolve("appliance.log"), ApplianceMain.class.getName(), config.toString());
         Process generator = null;
+        final String digest;
         try
         {
             ChildProcesses.awaitLine(appliance, work.resolve("appliance.log"), "flowlane: forwarding on", 60);
@@ -115,6 +117,22 @@ class RouteUpdatesUnderTrafficTest
                 printTelemetry(client);
                 assertTrue(tx > RATE_PPS, "traffic flowed during the updates: " + json);
                 assertEquals(tx, rx, "every packet sent came back: zero lost to the updates (" + json + ")");
+                digest = awaitApplied(client, client.command(CommandKind.TABLE_DIGEST)).reason();
+            }
+
+            // A fresh appliance process on the same journal rebuilds the same tables.
+            ChildProcesses.stop(appliance);
+            Files.deleteIfExists(Path.of(west)); // DPDK's memif server leaves its socket files behind
+            Files.deleteIfExists(Path.of(east));
+            final long restarted = System.nanoTime();
+            appliance = ChildProcesses.java(work.resolve("appliance-restarted.log"), ApplianceMain.class.getName(), config.toString());
+            ChildProcesses.awaitLine(appliance, work.resolve("appliance-restarted.log"), "flowlane: forwarding on", 300);
+            System.out.printf(Locale.ROOT, "restarted appliance forwarding again after %.1f s (journal replayed)%n",
+                (System.nanoTime() - restarted) / 1e9);
+            try (ControlClient client = ControlClient.connect(ControlClient.Config.ipc(aeronDir, null)).awaitConnected(30_000))
+            {
+                assertEquals(digest, awaitApplied(client, client.command(CommandKind.TABLE_DIGEST)).reason(),
+                    "the restarted process has identical tables");
             }
         }
         finally
@@ -125,6 +143,13 @@ class RouteUpdatesUnderTrafficTest
             }
             ChildProcesses.stop(appliance);
         }
+    }
+
+    private static ControlClient.Ack awaitApplied(final ControlClient client, final long correlationId)
+    {
+        final ControlClient.Ack ack = client.awaitAck(correlationId, 30_000);
+        assertTrue(ack.applied(), ack.field() + ": " + ack.reason());
+        return ack;
     }
 
     /** The update sequence (see the class comment); keeps at most {@link #WINDOW} unacknowledged. */
