@@ -28,6 +28,13 @@ public final class ChildProcesses
             }
         }
         command.add("-Xmx512m");
+        // FLOWLANE_CHILD_JVM_OPTS: extra options for these JVMs (diagnostics, e.g. -Xlog:gc).
+        final String extra = System.getenv("FLOWLANE_CHILD_JVM_OPTS");
+        if (extra != null && !extra.isBlank())
+        {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("flowlane.") || k.startsWith("chronicle.")).forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
