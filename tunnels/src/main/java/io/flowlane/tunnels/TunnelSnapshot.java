@@ -27,6 +27,9 @@ final class TunnelSnapshot
     final int[] innerMtu;
     /** Shaped rate in bytes per second, 0 = unshaped. */
     final long[] rate;
+    /** Injected faults (tests and drills only): TSC cycles of delay per packet, drop probability in parts per million. */
+    final long[] faultDelayCycles;
+    final int[] faultDropPpm;
 
     // GRE
     final long[] greKey;
@@ -69,6 +72,8 @@ final class TunnelSnapshot
         ttl = new int[capacity];
         innerMtu = new int[capacity];
         rate = new long[capacity];
+        faultDelayCycles = new long[capacity];
+        faultDropPpm = new int[capacity];
         greKey = new long[capacity];
         greSequence = new boolean[capacity];
         greChecksum = new boolean[capacity];
@@ -108,6 +113,8 @@ final class TunnelSnapshot
         ttl = o.ttl.clone();
         innerMtu = o.innerMtu.clone();
         rate = o.rate.clone();
+        faultDelayCycles = o.faultDelayCycles.clone();
+        faultDropPpm = o.faultDropPpm.clone();
         greKey = o.greKey.clone();
         greSequence = o.greSequence.clone();
         greChecksum = o.greChecksum.clone();

@@ -1,5 +1,6 @@
 package io.flowlane.tunnels;
 
+import io.flowlane.bindings.FastPath;
 import io.flowlane.dataplane.fib.AdjacencyTable;
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.packet.Ipv6Header;
@@ -28,6 +29,11 @@ public final class TunnelStages
     private final int worker;
     private final TokenBuckets buckets;
     final long[] counters;
+    /** Per slot: sampled cycles and samples (one packet in 64 through {@link #admit}). */
+    final long[] latency;
+    private static final long LATENCY_SAMPLE_MASK = 63;
+    private long admitted;
+    private long random = 0x9E3779B97F4A7C15L;
     private TunnelSnapshot s;
     private int identification;
 
@@ -37,6 +43,7 @@ public final class TunnelStages
         this.worker = worker;
         this.buckets = new TokenBuckets(capacity, workers);
         this.counters = table.traffic[worker];
+        this.latency = table.latency[worker];
         this.s = table.current();
     }
 
@@ -97,7 +104,42 @@ public final class TunnelStages
             v.drop(i, DropReason.TUNNEL_SHAPED);
             return false;
         }
+        final boolean sampled = (++admitted & LATENCY_SAMPLE_MASK) == 0;
+        final long start = sampled ? FastPath.rdtsc() : 0;
+        if (s.faultDelayCycles[slot] != 0 || s.faultDropPpm[slot] != 0)
+        {
+            if (sufferFault(slot))
+            {
+                v.drop(i, DropReason.FAULT_INJECTED);
+                return false;
+            }
+        }
+        if (sampled)
+        {
+            // What the tunnel's path costs this packet here (an injected slow-down shows in it).
+            latency[2 * slot] += FastPath.rdtsc() - start;
+            latency[2 * slot + 1]++;
+        }
         return true;
+    }
+
+    /** An injected fault: spins for the delay; true if the packet is to be dropped. */
+    private boolean sufferFault(final int slot)
+    {
+        final long delay = s.faultDelayCycles[slot];
+        if (delay != 0)
+        {
+            final long until = FastPath.rdtsc() + delay;
+            while (FastPath.rdtsc() < until)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        // xorshift: a cheap allocation-free draw for the drop probability.
+        random ^= random << 13;
+        random ^= random >>> 7;
+        random ^= random << 17;
+        return s.faultDropPpm[slot] != 0 && Long.remainderUnsigned(random, 1_000_000) < s.faultDropPpm[slot];
     }
 
     public boolean hasHeadroom(final long mbuf, final long l3, final int overhead)

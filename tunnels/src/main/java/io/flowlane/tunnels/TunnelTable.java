@@ -57,6 +57,8 @@ public final class TunnelTable implements TunnelDirectory
      * worker; zeroed here when a slot is taken again (after the grace period, no worker touches it).
      */
     final long[][] traffic;
+    /** Per worker: per slot the sampled transit cycles and the number of samples (see {@link TunnelStages#admit}). */
+    final long[][] latency;
     private final CountersManager counters;
     /** [slot] the shared-file counters of a tunnel, kept until its slot is reclaimed. */
     private final AtomicCounter[][] published;
@@ -78,6 +80,7 @@ public final class TunnelTable implements TunnelDirectory
         this.tunnels = new Tunnel[capacity];
         this.sequence = new long[capacity * STRIDE];
         this.traffic = new long[workers][capacity * TunnelStages.COUNTERS];
+        this.latency = new long[workers][capacity * 2];
         this.counters = counters;
         this.published = new AtomicCounter[capacity][];
         for (int s = 0; s < capacity; s++)
@@ -154,6 +157,11 @@ public final class TunnelTable implements TunnelDirectory
         {
             java.util.Arrays.fill(worker, slot * TunnelStages.COUNTERS, (slot + 1) * TunnelStages.COUNTERS, 0L);
         }
+        for (final long[] worker : latency)
+        {
+            worker[2 * slot] = 0;
+            worker[2 * slot + 1] = 0;
+        }
         published[slot] = shared;
         next.published[slot] = shared;
         if (tunnel instanceof EspTunnel esp)
@@ -180,6 +188,28 @@ public final class TunnelTable implements TunnelDirectory
         final TunnelSnapshot next = current.copy();
         next.rate[slot] = bitsPerSecond / 8;
         tunnels[slot] = scaled;
+        current = next;
+    }
+
+    /**
+     * Injects a fault into a tunnel, for failover tests and drills: every packet entering it is
+     * delayed by {@code delayNanos} (the worker spins, as a slow engine would) and dropped with
+     * probability {@code dropPpm} parts per million. Zero and zero removes it.
+     */
+    public void injectFault(final String name, final long delayNanos, final int dropPpm, final long tscHz)
+    {
+        if (delayNanos < 0 || delayNanos > 1_000_000)
+        {
+            throw new IllegalArgumentException("delayNanos: " + delayNanos + " is outside 0..1000000");
+        }
+        if (dropPpm < 0 || dropPpm > 1_000_000)
+        {
+            throw new IllegalArgumentException("dropPartsPerMillion: " + dropPpm + " is outside 0..1000000");
+        }
+        final int slot = slotOf(name);
+        final TunnelSnapshot next = current.copy();
+        next.faultDelayCycles[slot] = delayNanos * tscHz / 1_000_000_000L;
+        next.faultDropPpm[slot] = dropPpm;
         current = next;
     }
 
@@ -369,6 +399,8 @@ public final class TunnelTable implements TunnelDirectory
         s.ttl[slot] = e.ttl();
         s.innerMtu[slot] = tunnel.innerMtu();
         s.rate[slot] = tunnel.bandwidth() / 8;
+        s.faultDelayCycles[slot] = 0;
+        s.faultDropPpm[slot] = 0;
         switch (tunnel)
         {
             case GreTunnel gre ->

@@ -92,6 +92,23 @@ public final class TunnelsRuntime implements ExtensionRuntime
         return sum;
     }
 
+    /** A tunnel's sampled transit: {cycles, samples} summed over workers (plain reads; for rates, take deltas). */
+    public long[] latencySamples(final String name)
+    {
+        final int slot = table.index(name);
+        if (slot < 0)
+        {
+            throw new IllegalArgumentException("name: no tunnel named '" + name + "'");
+        }
+        final long[] sum = new long[2];
+        for (final TunnelStages stages : workers)
+        {
+            sum[0] += stages.latency[2 * slot];
+            sum[1] += stages.latency[2 * slot + 1];
+        }
+        return sum;
+    }
+
     @Override
     public void close()
     {

@@ -2,6 +2,7 @@ package io.flowlane.controlplane.channel;
 
 import io.flowlane.controlplane.sbe.CommandDecoder;
 import io.flowlane.controlplane.sbe.FailurePredictionDecoder;
+import io.flowlane.controlplane.sbe.FaultInjectionDecoder;
 import io.flowlane.controlplane.sbe.MessageHeaderDecoder;
 import io.flowlane.controlplane.sbe.NextHopKind;
 import io.flowlane.controlplane.sbe.RouteAddDecoder;
@@ -40,6 +41,7 @@ public final class CommandApplier
     public static final int MAX_NEXT_HOPS = 64;
     public static final int MAX_NAME_BYTES = 63;
     public static final int MAX_SELECTORS = 64;
+    public static final int MAX_REASON_BYTES = 1024;
 
     /** The result of {@link #apply}: reused for every message. */
     public static final class Outcome
@@ -82,6 +84,9 @@ public final class CommandApplier
     private final SteeringWeightsDecoder steering = new SteeringWeightsDecoder();
     private final FailurePredictionDecoder prediction = new FailurePredictionDecoder();
     private final CommandDecoder command = new CommandDecoder();
+    private final FaultInjectionDecoder faultInjection = new FaultInjectionDecoder();
+    private boolean faultInjectionAllowed;
+    private long tscHz = 1_000_000_000L;
     private final Outcome outcome = new Outcome();
     private final List<NextHop> nextHops = new ArrayList<>(MAX_NEXT_HOPS);
 
@@ -97,6 +102,14 @@ public final class CommandApplier
         this.keyWrap = keyWrap;
         this.workers = workers;
         this.ports = ports;
+    }
+
+    /** Accepts {@code FaultInjection} messages (tests and drills); {@code tscHz} converts their delays to cycles. */
+    public CommandApplier allowFaultInjection(final long tscHz)
+    {
+        this.faultInjectionAllowed = true;
+        this.tscHz = tscHz;
+        return this;
     }
 
     /**
@@ -122,8 +135,9 @@ public final class CommandApplier
                 case TunnelScaleDecoder.TEMPLATE_ID -> tunnelScale(buffer, body, blockLength, length);
                 case TunnelDeleteDecoder.TEMPLATE_ID -> tunnelDelete(buffer, body, blockLength, length);
                 case SteeringWeightsDecoder.TEMPLATE_ID -> steering(buffer, body, blockLength, length);
-                case FailurePredictionDecoder.TEMPLATE_ID -> prediction(buffer, body, blockLength, length, replaying);
+                case FailurePredictionDecoder.TEMPLATE_ID -> prediction(buffer, body, blockLength, length);
                 case CommandDecoder.TEMPLATE_ID -> command(buffer, body, blockLength, length, replaying);
+                case FaultInjectionDecoder.TEMPLATE_ID -> faultInjection(buffer, body, blockLength, length);
                 default -> throw new Rejection("templateId", templateId + " is not a command this data plane accepts");
             }
             outcome.applied = true;
@@ -241,6 +255,12 @@ public final class CommandApplier
             });
             i++;
         }
+        install(key);
+    }
+
+    /** Adds or replaces the route {@code key} with {@link #nextHops}; the writer rolls back what a refusal took. */
+    private void install(final RouteKey key)
+    {
         try
         {
             if (key.family() == 4)
@@ -308,23 +328,8 @@ public final class CommandApplier
         {
             throw new Rejection("weights", "all zero; at least one next hop must carry traffic");
         }
-        try
-        {
-            // Same next hops, new weights: the ECMP group is rebalanced in place (only the moved share of flows moves).
-            if (key.family() == 4)
-            {
-                forwarding.addIpv4Route((int)key.hi(), key.length(), nextHops);
-            }
-            else
-            {
-                forwarding.addIpv6Route(key.hi(), key.lo(), key.length(), nextHops);
-            }
-        }
-        catch (final IllegalArgumentException | IllegalStateException ex)
-        {
-            throw Rejection.from("", ex);
-        }
-        outcome.changedTables = true;
+        // Same next hops, new weights: the ECMP group is rebalanced in place (only the moved share of flows moves).
+        install(key);
     }
 
     private void tunnelCreate(final DirectBuffer buffer, final int body, final int blockLength, final int length)
@@ -525,8 +530,7 @@ public final class CommandApplier
         outcome.changedTables = true;
     }
 
-    private void prediction(final DirectBuffer buffer, final int body, final int blockLength, final int length,
-        final boolean replaying)
+    private void prediction(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
         checkBlock(blockLength, FailurePredictionDecoder.BLOCK_LENGTH);
         final FailurePredictionDecoder m = prediction;
@@ -563,9 +567,40 @@ public final class CommandApplier
             }
             default -> throw new Rejection("entityKind", "unknown entity kind " + m.entityKindRaw());
         }
-        name(m.reasonLength(), m.reason(), "reason", true);
+        if (m.reasonLength() > MAX_REASON_BYTES)
+        {
+            throw new Rejection("reason", m.reasonLength() + " bytes; at most " + MAX_REASON_BYTES);
+        }
+        m.skipReason();
         // Advisory: the control plane acts on its own predictions with route and steering changes; the
         // data plane checks, journals and acknowledges them so they are in the history.
+    }
+
+    private void faultInjection(final DirectBuffer buffer, final int body, final int blockLength, final int length)
+    {
+        checkBlock(blockLength, FaultInjectionDecoder.BLOCK_LENGTH);
+        final FaultInjectionDecoder m = faultInjection;
+        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
+        checkLength(decodedLength(m::sbeDecodedLength), length);
+        m.sbeRewind();
+        ids(m.correlationId(), m.sentNanos());
+        final long delay = m.delayNanos();
+        final long drop = m.dropPartsPerMillion();
+        final String name = name(m.nameLength(), m.name(), "name", false);
+        if (!faultInjectionAllowed)
+        {
+            throw new Rejection("templateId", "fault injection is off on this data plane (control.fault-injection: true enables it)");
+        }
+        final TunnelTable table = requireTunnels("name");
+        try
+        {
+            table.injectFault(name, delay, (int)Math.min(drop, Integer.MAX_VALUE), tscHz);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw Rejection.from("", ex);
+        }
+        outcome.changedTables = true;
     }
 
     private void command(final DirectBuffer buffer, final int body, final int blockLength, final int length,
@@ -652,7 +687,7 @@ public final class CommandApplier
         {
             throw new Rejection(field, "empty");
         }
-        if (length > MAX_NAME_BYTES && !field.equals("reason"))
+        if (length > MAX_NAME_BYTES)
         {
             throw new Rejection(field, length + " bytes; names are at most " + MAX_NAME_BYTES);
         }

@@ -21,10 +21,11 @@ import java.util.Set;
  * @param recover            re-apply the journal's commands at start (restart recovery)
  * @param hmacKey            UDP: the key frames are authenticated with (required for UDP)
  * @param keyEncryptionKey   the key SA keys arrive wrapped under, or null (ESP creates are then refused)
+ * @param faultInjection     accept FaultInjection messages (tests and drills; off by default)
  */
 public record ControlChannelConfig(
     Transport transport, String aeronDirectory, boolean embeddedDriver, String listen, String controller,
-    int telemetryIntervalMillis, Path journal, boolean recover, byte[] hmacKey, byte[] keyEncryptionKey)
+    int telemetryIntervalMillis, Path journal, boolean recover, byte[] hmacKey, byte[] keyEncryptionKey, boolean faultInjection)
     implements ExtensionConfig
 {
     public static final int COMMAND_STREAM = 1001;
@@ -52,7 +53,8 @@ public record ControlChannelConfig(
     /** An IPC channel with the defaults, for tests and embedded use. */
     public static ControlChannelConfig ipc(final String aeronDirectory, final Path journal, final byte[] keyEncryptionKey)
     {
-        return new ControlChannelConfig(Transport.IPC, aeronDirectory, true, null, null, 100, journal, true, null, keyEncryptionKey);
+        return new ControlChannelConfig(Transport.IPC, aeronDirectory, true, null, null, 100, journal, true, null, keyEncryptionKey,
+            false);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class ControlChannelExtension implements DataplaneExtension
             return null;
         }
         node.checkKeys(Set.of("transport", "aeron-dir", "embedded-driver", "listen", "controller", "telemetry-interval-ms",
-            "journal", "recover", "hmac-key-file", "key-encryption-key-file"));
+            "journal", "recover", "hmac-key-file", "key-encryption-key-file", "fault-injection"));
         final ControlChannelConfig.Transport transport =
             node.choice(ControlChannelConfig.Transport.class, "transport", ControlChannelConfig.Transport.IPC);
         final String listen = node.text("listen", null);
@@ -65,7 +65,7 @@ public final class ControlChannelExtension implements DataplaneExtension
         final String journal = node.text("journal", null);
         return new ControlChannelConfig(transport, node.text("aeron-dir", ControlChannelConfig.DEFAULT_AERON_DIRECTORY),
             node.bool("embedded-driver", true), listen, controller, node.integer("telemetry-interval-ms", 100, 1, 60_000),
-            journal == null ? null : Path.of(journal), node.bool("recover", true), hmacKey, kek);
+            journal == null ? null : Path.of(journal), node.bool("recover", true), hmacKey, kek, node.bool("fault-injection", false));
     }
 
     /** A key file holds the key as hexadecimal text (whitespace ignored), readable by its owner only. */

@@ -69,6 +69,10 @@ public final class ControlChannelRuntime implements ExtensionRuntime
             final CommandApplier applier = new CommandApplier(appliance.control(), tunnels == null ? null : tunnels.table(),
                 config.keyEncryptionKey() == null ? null : new KeyWrap(config.keyEncryptionKey()),
                 appliance.workers().size(), appliance.ports().size());
+            if (config.faultInjection())
+            {
+                applier.allowFaultInjection(io.flowlane.dataplane.eal.Eal.tscHz());
+            }
             final Telemetry telemetry = new Telemetry(appliance, tunnels, telemetryPublication, journal, latency,
                 TimeUnit.MILLISECONDS.toNanos(config.telemetryIntervalMillis()));
             endpoint = new ControlEndpoint(commands, acks,

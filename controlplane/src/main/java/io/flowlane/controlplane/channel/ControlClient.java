@@ -104,6 +104,7 @@ public final class ControlClient implements AutoCloseable
     private final SteeringWeightsEncoder steering = new SteeringWeightsEncoder();
     private final FailurePredictionEncoder prediction = new FailurePredictionEncoder();
     private final CommandEncoder command = new CommandEncoder();
+    private final io.flowlane.controlplane.sbe.FaultInjectionEncoder faultInjection = new io.flowlane.controlplane.sbe.FaultInjectionEncoder();
     private final MessageHeaderDecoder inHeader = new MessageHeaderDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final TelemetryReportDecoder telemetryDecoder = new TelemetryReportDecoder();
@@ -297,6 +298,15 @@ public final class ControlClient implements AutoCloseable
         prediction.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime())
             .entityKind(kind).entityId(entityId).probability(probability).horizonMillis(horizonMillis).reason(reason);
         return send(id, prediction.encodedLength());
+    }
+
+    /** Slows down and drops a tunnel's packets (only if the data plane allows fault injection). */
+    public long faultInjection(final String tunnel, final long delayNanos, final long dropPartsPerMillion)
+    {
+        final long id = correlationId();
+        faultInjection.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime())
+            .delayNanos(delayNanos).dropPartsPerMillion(dropPartsPerMillion).name(tunnel);
+        return send(id, faultInjection.encodedLength());
     }
 
     public long command(final CommandKind kind)

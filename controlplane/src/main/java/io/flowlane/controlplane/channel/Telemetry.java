@@ -40,6 +40,8 @@ final class Telemetry
     private final long[] lastRx;
     private final long[] lastBusy;
     private final long[] lastTotal;
+    private final java.util.Map<String, long[]> lastTransit = new java.util.HashMap<>();
+    private final double tscHz = io.flowlane.dataplane.eal.Eal.tscHz();
     private long lastReport;
     private long sequence;
     private long dropped;
@@ -128,13 +130,21 @@ final class Telemetry
         final TelemetryReportEncoder.TunnelsEncoder tunnelGroup = report.tunnelsCount(tunnelCount);
         for (int t = 0; t < tunnelCount; t++)
         {
-            final long[] counters = tunnels.counters(all.get(t).name());
+            final String name = all.get(t).name();
+            final long[] counters = tunnels.counters(name);
+            final long[] samples = tunnels.latencySamples(name);
+            final long[] last = lastTransit.computeIfAbsent(name, n -> new long[2]);
+            final long cycles = samples[0] - last[0];
+            final long count = samples[1] - last[1];
+            last[0] = samples[0];
+            last[1] = samples[1];
             tunnelGroup.next()
                 .txPackets(counters[0])
                 .txBytes(counters[1])
                 .rxPackets(counters[2])
                 .rxBytes(counters[3])
-                .name(all.get(t).name());
+                .transitNanos(count > 0 ? cycles * 1e9 / tscHz / count : 0)
+                .name(name);
         }
 
         final TelemetryReportEncoder.UpdateLatencyEncoder latencyGroup = report.updateLatencyCount(UpdateLatency.PERCENTILES.length);

@@ -264,6 +264,7 @@ class ControlChannelTest
         rejected(client.failurePrediction(EntityKind.WORKER, 7, 0.9f, 1000, "x"), "entityId");
         rejected(client.failurePrediction(EntityKind.PORT, 0, 0.9f, 0, "x"), "horizonMillis");
         applied(client.failurePrediction(EntityKind.PORT, 1, 0.9f, 5000, "latency rising on east"));
+        rejected(client.faultInjection("gre-cc", 1000, 0), "templateId"); // off unless the config allows it
 
         // An ESP SA key wrapped under another KEK does not unwrap: refused, no tunnel created.
         try (ControlClient wrongKek = ControlClient.connect(ControlClient.Config.ipc(AERON_DIR, new byte[32])).awaitConnected(5_000))

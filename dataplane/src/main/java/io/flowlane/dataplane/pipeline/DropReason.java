@@ -59,7 +59,8 @@ public enum DropReason
     ESP_CRYPTO_FAILED("the cipher library reported an error"),
     NO_TAILROOM("no room at the end of the buffer for a trailer"),
     ESP_UNSUPPORTED_PAYLOAD("ESP next header is neither IPv4 nor IPv6 (tunnel mode only)"),
-    LOOP("packet visited too many stages in one burst");
+    LOOP("packet visited too many stages in one burst"),
+    FAULT_INJECTED("dropped by a fault injected for testing (control channel FaultInjection)");
 
     private final String description;
 
