@@ -2,25 +2,18 @@ package io.flowlane.perf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.flowlane.controlplane.channel.ControlClient;
 import io.flowlane.controlplane.sbe.CommandKind;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
-import io.flowlane.dataplane.ApplianceMain;
 import io.flowlane.dataplane.fib.NextHop;
 import io.flowlane.dataplane.packet.Ipv4Header;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The control channel's bar: a million route updates sent over Aeron IPC to an appliance that
@@ -40,64 +33,21 @@ class RouteUpdatesUnderTrafficTest
     static final int RATE_PPS = Integer.getInteger("flowlane.route-updates.rate-pps", 20_000);
     static final int BASE_ROUTES = 131_072;
     static final int WINDOW = 8_192;
-    static final long PID = ProcessHandle.current().pid();
 
     @Test
     void aMillionRouteUpdatesWhileTrafficFlowsLoseNoPacket() throws Exception
     {
-        final Path work = Files.createTempDirectory("flowlane-route-updates");
-        final String aeronDir = "/dev/shm/flowlane-rut-" + PID;
-        final String west = work.resolve("west.sock").toString();
-        final String east = work.resolve("east.sock").toString();
-        final Path config = work.resolve("appliance.yaml");
-        Files.writeString(config, """
-            eal:
-              vdevs:
-                - net_memif0,role=server,id=0,socket=%1$s,socket-abstract=no,rsize=12,mac=02:fe:00:00:00:01
-                - net_memif1,role=server,id=0,socket=%2$s,socket-abstract=no,rsize=12,mac=02:fe:00:00:00:02
-              no-huge: true
-              memory-mb: 512
-              file-prefix: flowlane-rut-%3$d
-              log-level: warning
-            mempool: {mbufs: 16383, cache: 128}
-            ports:
-              - {name: west, device: net_memif0, rx-descriptors: 1024, tx-descriptors: 1024}
-              - {name: east, device: net_memif1, rx-descriptors: 1024, tx-descriptors: 1024}
-            interfaces:
-              - {name: west, port: west, ipv4: [10.0.0.1/24]}
-              - {name: east, port: east, ipv4: [10.1.0.1/24]}
-            workers: {count: 1, idle: backoff}
-            neighbors:
-              - {interface: west, address: 10.0.0.2, mac: "02:fe:00:00:01:01"}
-              - {interface: east, address: 10.1.0.2, mac: "02:fe:00:00:01:02"}
-              - {interface: east, address: 10.1.0.3, mac: "02:fe:00:00:01:02"}
+        try (MemifRig rig = new MemifRig("rut", """
             routes:
               - prefix: 198.18.1.0/24
                 via: [{address: 10.1.0.2}]
-            control:
-              aeron-dir: %4$s
-              journal: %5$s
-              telemetry-interval-ms: 100
-            """.formatted(west, east, PID, aeronDir, work.resolve("journal")));
-
-        Process appliance = ChildProcesses.java(work.resolve("appliance.log"), ApplianceMain.class.getName(), config.toString());
-        Process generator = null;
-        final String digest;
-        try
+            """, ""))
         {
-            ChildProcesses.awaitLine(appliance, work.resolve("appliance.log"), "flowlane: forwarding on", 60);
-            try (ControlClient client = ControlClient.connect(ControlClient.Config.ipc(aeronDir, null)).awaitConnected(30_000))
+            rig.startAppliance("appliance.log");
+            final String digest;
+            try (ControlClient client = rig.controller(null))
             {
-                generator = ChildProcesses.java(work.resolve("pktgen.log"), Pktgen.class.getName(),
-                    "--vdev", "net_memif0,role=client,id=0,socket=" + west + ",socket-abstract=no,rsize=12,mac=02:fe:00:00:01:01",
-                    "--vdev", "net_memif1,role=client,id=0,socket=" + east + ",socket-abstract=no,rsize=12,mac=02:fe:00:00:01:02",
-                    "--file-prefix", "flowlane-rut-gen-" + PID, "--memory-mb", "256",
-                    "--tx-port", "net_memif0", "--rx-port", "net_memif1", "--dst-mac", "02:fe:00:00:00:01",
-                    "--src-ip", "10.0.0.2", "--dst-ip", "198.18.1.1", "--dst-count", "200", "--flows", "1024",
-                    "--rate-pps", Integer.toString(RATE_PPS), "--warmup", "0", "--duration", "900", "--quiet",
-                    "--stop-file", work.resolve("stop").toString());
-                awaitForwarding(client, generator, work);
-
+                rig.startGenerator(client, RATE_PPS);
                 final long started = System.nanoTime();
                 final UpdateStream updates = new UpdateStream(client);
                 updates.run(UPDATES);
@@ -108,11 +58,9 @@ class RouteUpdatesUnderTrafficTest
                 assertEquals(UPDATES, updates.applied, "every update acknowledged as applied");
 
                 Thread.sleep(1_000); // traffic after the last update, too
-                Files.createFile(work.resolve("stop"));
-                assertTrue(generator.waitFor(60, TimeUnit.SECONDS), "generator stopped");
-                final String json = lastLine(work.resolve("pktgen.log"));
-                final long tx = field(json, "tx_packets");
-                final long rx = field(json, "rx_packets");
+                final String json = rig.stopGenerator();
+                final long tx = MemifRig.field(json, "tx_packets");
+                final long rx = MemifRig.field(json, "rx_packets");
                 System.out.println("generator: " + json);
                 printTelemetry(client);
                 assertTrue(tx > RATE_PPS, "traffic flowed during the updates: " + json);
@@ -121,27 +69,16 @@ class RouteUpdatesUnderTrafficTest
             }
 
             // A fresh appliance process on the same journal rebuilds the same tables.
-            ChildProcesses.stop(appliance);
-            Files.deleteIfExists(Path.of(west)); // DPDK's memif server leaves its socket files behind
-            Files.deleteIfExists(Path.of(east));
+            rig.stopAppliance();
             final long restarted = System.nanoTime();
-            appliance = ChildProcesses.java(work.resolve("appliance-restarted.log"), ApplianceMain.class.getName(), config.toString());
-            ChildProcesses.awaitLine(appliance, work.resolve("appliance-restarted.log"), "flowlane: forwarding on", 300);
+            rig.startAppliance("appliance-restarted.log");
             System.out.printf(Locale.ROOT, "restarted appliance forwarding again after %.1f s (journal replayed)%n",
                 (System.nanoTime() - restarted) / 1e9);
-            try (ControlClient client = ControlClient.connect(ControlClient.Config.ipc(aeronDir, null)).awaitConnected(30_000))
+            try (ControlClient client = rig.controller(null))
             {
                 assertEquals(digest, awaitApplied(client, client.command(CommandKind.TABLE_DIGEST)).reason(),
                     "the restarted process has identical tables");
             }
-        }
-        finally
-        {
-            if (generator != null)
-            {
-                generator.destroyForcibly();
-            }
-            ChildProcesses.stop(appliance);
         }
     }
 
@@ -246,32 +183,6 @@ class RouteUpdatesUnderTrafficTest
         }
     }
 
-    private static void awaitForwarding(final ControlClient client, final Process generator, final Path work)
-        throws InterruptedException, IOException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        final long[] rx = new long[1];
-        while (rx[0] == 0)
-        {
-            if (!generator.isAlive())
-            {
-                fail("generator exited: " + Files.readString(work.resolve("pktgen.log")));
-            }
-            if (System.nanoTime() > deadline)
-            {
-                fail("no traffic through the appliance within 60 s; generator log: " + Files.readString(work.resolve("pktgen.log")));
-            }
-            client.pollTelemetry(report ->
-            {
-                for (final TelemetryReportDecoder.WorkersDecoder worker : report.workers())
-                {
-                    rx[0] += worker.rxPackets();
-                }
-            });
-            Thread.sleep(20);
-        }
-    }
-
     private static void printTelemetry(final ControlClient client) throws InterruptedException
     {
         final long asked = System.nanoTime();
@@ -314,25 +225,5 @@ class RouteUpdatesUnderTrafficTest
             Thread.sleep(10);
         }
         assertTrue(done[0], "a telemetry report after the run");
-    }
-
-    private static String lastLine(final Path log) throws IOException
-    {
-        final List<String> lines = Files.readAllLines(log);
-        for (int i = lines.size() - 1; i >= 0; i--)
-        {
-            if (lines.get(i).startsWith("{"))
-            {
-                return lines.get(i);
-            }
-        }
-        throw new AssertionError("no JSON result in " + log + ": " + lines);
-    }
-
-    private static long field(final String json, final String name)
-    {
-        final Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-        assertTrue(m.find(), name + " in " + json);
-        return Long.parseLong(m.group(1));
     }
 }

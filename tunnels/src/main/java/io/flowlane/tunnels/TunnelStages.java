@@ -33,6 +33,8 @@ public final class TunnelStages
     final long[] latency;
     private static final long LATENCY_SAMPLE_MASK = 63;
     private long admitted;
+    /** 100 us in TSC cycles: no path we measure takes that long per packet unless the worker was preempted. */
+    private final long preemptedCycles = io.flowlane.dataplane.eal.Eal.tscHz() / 10_000;
     private long random = 0x9E3779B97F4A7C15L;
     private TunnelSnapshot s;
     private int identification;
@@ -117,8 +119,13 @@ public final class TunnelStages
         if (sampled)
         {
             // What the tunnel's path costs this packet here (an injected slow-down shows in it).
-            latency[2 * slot] += FastPath.rdtsc() - start;
-            latency[2 * slot + 1]++;
+            // A sample that spans a preemption of the worker measures the scheduler, not the path: skipped.
+            final long cycles = FastPath.rdtsc() - start;
+            if (cycles < preemptedCycles)
+            {
+                latency[2 * slot] += cycles;
+                latency[2 * slot + 1]++;
+            }
         }
         return true;
     }

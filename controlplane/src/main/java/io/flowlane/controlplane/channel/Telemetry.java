@@ -144,6 +144,7 @@ final class Telemetry
                 .rxPackets(counters[2])
                 .rxBytes(counters[3])
                 .transitNanos(count > 0 ? cycles * 1e9 / tscHz / count : 0)
+                .tunnelId(tunnels.table().index(name))
                 .name(name);
         }
 
