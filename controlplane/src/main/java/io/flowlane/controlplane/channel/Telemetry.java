@@ -145,6 +145,7 @@ final class Telemetry
                 .rxBytes(counters[3])
                 .transitNanos(count > 0 ? cycles * 1e9 / tscHz / count : 0)
                 .tunnelId(tunnels.table().index(name))
+                .bandwidthBitsPerSecond(all.get(t).bandwidth())
                 .name(name);
         }
 
