@@ -1,0 +1,57 @@
+package io.flowlane.controlplane.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowlane.controlplane.sbe.MessageHeaderDecoder;
+import io.flowlane.controlplane.sbe.MessageHeaderEncoder;
+import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
+import io.flowlane.controlplane.sbe.TelemetryReportEncoder;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+class HealthMonitorTest
+{
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+
+    private TelemetryReportDecoder report(final long nanos, final long rx, final long drops, final float busy, final int mbufs,
+        final double transit)
+    {
+        final TelemetryReportEncoder encoder = new TelemetryReportEncoder();
+        encoder.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).timestampNanos(nanos).mbufsInUse(mbufs).mbufsTotal(1000);
+        encoder.workersCount(1).next().worker(0).rxPackets(rx).dropPackets(drops).busyRatio(busy).busyCyclesPerPacket(100);
+        encoder.portsCount(0);
+        encoder.tunnelsCount(1).next().transitNanos(transit).name("gre-a");
+        encoder.updateLatencyCount(0);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, 0);
+        return new TelemetryReportDecoder().wrapAndApplyHeader(buffer, 0, header);
+    }
+
+    @Test
+    void scoresFallWithSaturationDropsAndMbufPressureAndWithPredictedFailure()
+    {
+        final HealthMonitor monitor = new HealthMonitor(5, name -> new FailurePredictor(3_000, 20, 4));
+        final long start = System.nanoTime();
+        List<HealthMonitor.Health> health = List.of();
+        for (int i = 0; i < 30; i++)
+        {
+            health = monitor.onTelemetry(report(start + i * 100_000_000L, 1_000L * (i + 1), 0, 0.5f, 100, 40));
+        }
+        assertEquals(1.0, health.get(0).score(), 1e-9, "idle-ish worker without drops: healthy; " + health.get(0).detail());
+        assertEquals(1.0, health.get(1).score(), 1e-9, "steady tunnel: healthy");
+
+        health = monitor.onTelemetry(report(start + 31 * 100_000_000L, 31_000, 5, 0.9f, 950, 40));
+        assertEquals(0.5 * 0.5 * 0.5, health.get(0).score(), 1e-6,
+            "busy 90% (half the headroom gone), 0.5% dropped, mbufs 95%: " + health.get(0).detail());
+
+        for (int i = 32; i < 70; i++)
+        {
+            health = monitor.onTelemetry(report(start + i * 100_000_000L, 1_000L * (i + 1), 5, 0.5f, 100, 40 + 400 * (i - 32) * 0.1));
+        }
+        assertTrue(health.get(1).score() < 0.3, "tunnel nearing its limit: " + health.get(1).detail());
+        assertTrue(health.get(1).failureProbability() > 0.7);
+    }
+}
