@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.journal.Journal;
 import io.flowlane.controlplane.predict.TunnelFailover;
+import io.flowlane.controlplane.sbe.FailurePredictionDecoder;
+import io.flowlane.controlplane.sbe.MessageHeaderDecoder;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.tunnels.Endpoints;
@@ -23,13 +26,14 @@ import java.util.concurrent.TimeUnit;
  * dropped). The control plane sees only telemetry; it must predict the failure from the rising
  * per-packet cost, create the standby tunnel gre-b, and move the route's weight over in steps
  * before the failure. Asserted: the move completes before the failure, not one packet is lost,
- * no alarm during the baseline; and, to show the failure was real, traffic sent into gre-a
- * afterwards is dropped. Lead time and the decision log are printed.
+ * no alarm during the 10 s baseline (100 telemetry reports), the prediction journalled with its
+ * reason; and, to show the failure was real, traffic sent into gre-a afterwards is dropped.
+ * Lead time and the decision log are printed.
  */
 class FailoverScenarioTest
 {
     static final int RATE_PPS = 20_000;
-    static final long BASELINE_MS = 3_000;
+    static final long BASELINE_MS = 10_000;
     static final long RAMP_STEP_MS = 250;
     static final long RAMP_STEP_NS = 100;
     static final long FAIL_AFTER_RAMP_MS = 6_000;
@@ -111,6 +115,24 @@ class FailoverScenarioTest
                 assertTrue(tx > RATE_PPS, json);
                 assertEquals(tx, rx, "not one packet lost (" + json + ")");
                 assertEquals(0, maxWorkerDrops, "no packet dropped by the appliance");
+
+                // The decision is in the data plane's journal with its reason and inputs.
+                final java.util.List<String> journalled = new java.util.ArrayList<>();
+                try (Journal journal = Journal.openReadOnly(rig.work.resolve("journal")))
+                {
+                    final MessageHeaderDecoder header = new MessageHeaderDecoder();
+                    final FailurePredictionDecoder prediction = new FailurePredictionDecoder();
+                    journal.history(0, Long.MAX_VALUE, (kind, time, buffer, offset, length) ->
+                    {
+                        header.wrap(buffer, offset);
+                        if (kind == Journal.Kind.COMMAND_APPLIED && header.templateId() == FailurePredictionDecoder.TEMPLATE_ID)
+                        {
+                            journalled.add(prediction.wrapAndApplyHeader(buffer, offset, header).reason());
+                        }
+                    });
+                }
+                assertEquals(1, journalled.size(), "one failure prediction journalled: " + journalled);
+                assertTrue(journalled.get(0).contains("gre-a") && journalled.get(0).contains("p="), journalled.get(0));
 
                 // The failure was real: traffic put back into gre-a is dropped.
                 applied(client, client.routeAdd(4, prefix, 0, 24, java.util.List.of(
