@@ -35,7 +35,9 @@ public final class Journal implements AutoCloseable
         /** An acknowledgement the data plane sent. */
         ACK,
         /** A telemetry report the data plane published. */
-        TELEMETRY;
+        TELEMETRY,
+        /** A control-plane decision (scale, fail over) with its reason and inputs, as UTF-8 text. */
+        DECISION;
 
         private static final Kind[] VALUES = values();
     }
@@ -96,6 +98,13 @@ public final class Journal implements AutoCloseable
             bytes.writeInt(length);
             bytes.write(scratch, 0, length);
         }
+    }
+
+    /** Appends a decision's text (the control plane's own journal). */
+    public void appendDecision(final long epochNanos, final String text)
+    {
+        final byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        append(Kind.DECISION, epochNanos, new UnsafeBuffer(bytes), 0, bytes.length);
     }
 
     /** Every entry written at or after {@code fromEpochNanos} and before {@code toEpochNanos}, oldest first. */
