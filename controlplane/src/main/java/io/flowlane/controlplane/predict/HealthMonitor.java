@@ -1,5 +1,6 @@
 package io.flowlane.controlplane.predict;
 
+import io.flowlane.controlplane.health.NoveltyDetector;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 
 import java.util.ArrayList;
@@ -14,12 +15,15 @@ import java.util.Map;
  *
  * <pre>
  *   worker: score = (1 - max(0, busy - 0.8) / 0.2) * (1 - min(1, dropRatio * 100)) * (1 - max(0, mbufUse - 0.9) / 0.1)
+ *                   * (anomaly > 0.506 ? 0.5 : 1)
  *   tunnel: score = 1 - P(failure within the horizon)
  * </pre>
  *
  * i.e. a worker loses health as its busy ratio passes 80 % (headroom gone), as it drops packets
- * (1 % dropped is zero health) and as the mbuf pool runs dry. Health scores are what the
- * steering and mesh layers rank paths by.
+ * (1 % dropped is zero health), as the mbuf pool runs dry, and (by up to half) while its busy
+ * cycles per packet do something never seen before ({@link NoveltyDetector}'s score above 0.506,
+ * its NAB-optimal threshold, docs/prediction.md; it learns each worker's normal for its first
+ * {@code learningReports} reports; on stationary noise about 1 report in 10 000 passes it). Health scores are what the steering and mesh layers rank paths by.
  */
 public final class HealthMonitor
 {
@@ -32,6 +36,10 @@ public final class HealthMonitor
     private final java.util.function.Function<String, FailurePredictor> predictorFor;
     private final Map<String, FailurePredictor> tunnels = new HashMap<>();
     private final Map<Integer, long[]> lastWorker = new HashMap<>();
+    private final Map<Integer, NoveltyDetector> workerNovelty = new HashMap<>();
+    private final int learningReports;
+    /** The detector's threshold on NAB's standard profile (docs/prediction.md). */
+    private static final double ANOMALY_THRESHOLD = 0.506;
     private final List<Health> latest = new ArrayList<>();
     private final long start = System.nanoTime();
 
@@ -39,10 +47,12 @@ public final class HealthMonitor
      * @param predictorFor makes the predictor for a tunnel seen for the first time (its limit from
      *                     {@link Baselines}, say)
      */
-    public HealthMonitor(final double horizonSeconds, final java.util.function.Function<String, FailurePredictor> predictorFor)
+    public HealthMonitor(final double horizonSeconds, final java.util.function.Function<String, FailurePredictor> predictorFor,
+        final int learningReports)
     {
         this.horizonSeconds = horizonSeconds;
         this.predictorFor = predictorFor;
+        this.learningReports = learningReports;
     }
 
     /** Reads one report (all of it, in order) and recomputes every score. */
@@ -60,11 +70,15 @@ public final class HealthMonitor
             last[1] = worker.dropPackets();
             final double dropRatio = rx <= 0 ? 0 : (double)drops / rx;
             final double busy = worker.busyRatio();
+            final double cyclesPerPacket = worker.busyCyclesPerPacket();
+            final double anomaly = rx <= 0 ? 0 : workerNovelty.computeIfAbsent(worker.worker(),
+                w -> new NoveltyDetector(NoveltyDetector.Config.withLearningPoints(learningReports)))
+                .update(report.epochMillis(), cyclesPerPacket);
             final double score = clamp(1 - Math.max(0, busy - 0.8) / 0.2) * clamp(1 - dropRatio * 100) *
-                clamp(1 - Math.max(0, mbufUse - 0.9) / 0.1);
+                clamp(1 - Math.max(0, mbufUse - 0.9) / 0.1) * (anomaly > ANOMALY_THRESHOLD ? 0.5 : 1);
             latest.add(new Health("worker " + worker.worker(), score, 1 - score, String.format(java.util.Locale.ROOT,
-                "busy %.0f%%, drops %.3f%%, mbufs %.0f%%, %.0f cycles/packet", 100 * busy, 100 * dropRatio, 100 * mbufUse,
-                worker.busyCyclesPerPacket())));
+                "busy %.0f%%, drops %.3f%%, mbufs %.0f%%, %.0f cycles/packet (anomaly %.2f)", 100 * busy, 100 * dropRatio,
+                100 * mbufUse, cyclesPerPacket, anomaly)));
         }
         for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
         {

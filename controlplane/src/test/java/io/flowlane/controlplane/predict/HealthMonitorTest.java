@@ -17,12 +17,14 @@ class HealthMonitorTest
 {
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
 
+    private float cycles = 100;
+
     private TelemetryReportDecoder report(final long nanos, final long rx, final long drops, final float busy, final int mbufs,
         final double transit)
     {
         final TelemetryReportEncoder encoder = new TelemetryReportEncoder();
         encoder.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).timestampNanos(nanos).mbufsInUse(mbufs).mbufsTotal(1000);
-        encoder.workersCount(1).next().worker(0).rxPackets(rx).dropPackets(drops).busyRatio(busy).busyCyclesPerPacket(100);
+        encoder.workersCount(1).next().worker(0).rxPackets(rx).dropPackets(drops).busyRatio(busy).busyCyclesPerPacket(cycles);
         encoder.portsCount(0);
         encoder.tunnelsCount(1).next().transitNanos(transit).name("gre-a");
         encoder.updateLatencyCount(0);
@@ -33,7 +35,7 @@ class HealthMonitorTest
     @Test
     void scoresFallWithSaturationDropsAndMbufPressureAndWithPredictedFailure()
     {
-        final HealthMonitor monitor = new HealthMonitor(5, name -> new FailurePredictor(3_000, 20, 4));
+        final HealthMonitor monitor = new HealthMonitor(5, name -> new FailurePredictor(3_000, 20, 4), 10);
         final long start = System.nanoTime();
         List<HealthMonitor.Health> health = List.of();
         for (int i = 0; i < 30; i++)
@@ -53,5 +55,29 @@ class HealthMonitorTest
         }
         assertTrue(health.get(1).score() < 0.3, "tunnel nearing its limit: " + health.get(1).detail());
         assertTrue(health.get(1).failureProbability() > 0.7);
+    }
+
+    @Test
+    void aWorkerWhoseCostPerPacketLeavesItsLearnedRangeLosesHealth()
+    {
+        final HealthMonitor monitor = new HealthMonitor(5, name -> new FailurePredictor(3_000, 20, 4), 300);
+        final long start = System.nanoTime();
+        final java.util.Random random = new java.util.Random(5);
+        int alarmsWhileNormal = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            cycles = 100 + random.nextInt(10);
+            final List<HealthMonitor.Health> health = monitor.onTelemetry(report(start + i * 100_000_000L, 1_000L * (i + 1), 0, 0.5f,
+                100, 40));
+            if (i >= 300 && health.get(0).score() < 1)
+            {
+                alarmsWhileNormal++;
+            }
+        }
+        assertTrue(alarmsWhileNormal <= 1, "normal jitter after learning keeps the worker healthy: " + alarmsWhileNormal +
+            " alarms in 700 reports");
+        cycles = 400;
+        final List<HealthMonitor.Health> health = monitor.onTelemetry(report(start + 1000 * 100_000_000L, 1_001_000, 0, 0.5f, 100, 40));
+        assertTrue(health.get(0).score() < 0.7, "four times the usual cost per packet is an anomaly: " + health.get(0).detail());
     }
 }
