@@ -144,6 +144,36 @@ class FailoverScenarioTest
                 System.out.println("traffic back on the failed gre-a: " + proof);
                 assertTrue(MemifRig.field(proof, "tx_packets") > 0 && MemifRig.field(proof, "rx_packets") == 0,
                     "gre-a drops everything: " + proof);
+
+                // The manager removes the failed tunnel: the route uses gre-b alone and gre-a is gone.
+                failover.removePrimary();
+                assertEquals(TunnelFailover.State.REMOVED, failover.state());
+                final java.util.Set<String> tunnelsLeft = new java.util.HashSet<>();
+                final long asked = System.nanoTime();
+                final long deadline = asked + TimeUnit.SECONDS.toNanos(5);
+                while (tunnelsLeft.isEmpty() && System.nanoTime() < deadline)
+                {
+                    client.pollTelemetry(report ->
+                    {
+                        if (report.timestampNanos() > asked)
+                        {
+                            for (final TelemetryReportDecoder.WorkersDecoder ignored : report.workers())
+                            {
+                                // in order
+                            }
+                            for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
+                            {
+                                // in order
+                            }
+                            for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
+                            {
+                                tunnelsLeft.add(tunnel.name());
+                            }
+                        }
+                    });
+                    Thread.sleep(10);
+                }
+                assertEquals(java.util.Set.of("gre-b"), tunnelsLeft, "the failed tunnel is gone");
             }
         }
     }

@@ -49,7 +49,7 @@ public final class TunnelFailover
     /** Where the protected route stands. */
     public enum State
     {
-        WATCHING, STEERING, MOVED
+        WATCHING, STEERING, MOVED, REMOVED
     }
 
     /** A decision with when and why. */
@@ -137,7 +137,7 @@ public final class TunnelFailover
                 }
             }
             case STEERING -> nextStep(probability);
-            case MOVED ->
+            case MOVED, REMOVED ->
             {
             }
         }
@@ -172,6 +172,24 @@ public final class TunnelFailover
         state = step == settings.steps() ? State.MOVED : State.STEERING;
         decisions.add(new Decision(System.nanoTime(), state, probability,
             "weights " + primary + ":" + (settings.steps() - step) + " " + standby.name() + ":" + step));
+    }
+
+    /**
+     * Seed 002's {@code remove_unhealthy_tunnels}: once the traffic has moved, the route points at
+     * the standby alone and the failed primary is deleted (its slot and cipher state are freed
+     * after the workers' grace period).
+     */
+    public void removePrimary()
+    {
+        if (state != State.MOVED)
+        {
+            throw new IllegalStateException("the primary can be removed once traffic has moved off it, not in state " + state);
+        }
+        require(client.routeAdd(family, prefixHi, prefixLo, prefixLength, List.of(NextHop.tunnel(standby.name(), 1))));
+        require(client.tunnelDelete(primary));
+        state = State.REMOVED;
+        decisions.add(new Decision(System.nanoTime(), state, lastProbability, "removed unhealthy tunnel " + primary +
+            "; route uses " + standby.name() + " alone"));
     }
 
     private void require(final long correlationId)
