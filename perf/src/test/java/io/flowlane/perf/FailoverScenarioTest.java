@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.channel.TelemetryGroups;
 import io.flowlane.controlplane.journal.Journal;
 import io.flowlane.controlplane.predict.TunnelFailover;
 import io.flowlane.controlplane.sbe.FailurePredictionDecoder;
@@ -157,15 +158,7 @@ class FailoverScenarioTest
                     {
                         if (report.timestampNanos() > asked)
                         {
-                            for (final TelemetryReportDecoder.WorkersDecoder ignored : report.workers())
-                            {
-                                // in order
-                            }
-                            for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
-                            {
-                                // in order
-                            }
-                            for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
+                            for (final TelemetryReportDecoder.TunnelsDecoder tunnel : TelemetryGroups.tunnels(report))
                             {
                                 tunnelsLeft.add(tunnel.name());
                             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.channel.TelemetryGroups;
 import io.flowlane.controlplane.journal.Journal;
 import io.flowlane.controlplane.predict.CapacityPlanner;
 import io.flowlane.controlplane.predict.HoltWinters;
@@ -41,7 +42,7 @@ class PreProvisioningScenarioTest
                 rig.startGenerator(client, 20_000);
                 final Journal decisions = Journal.open(rig.work.resolve("control-plane-journal"));
                 final TunnelCapacity capacity = new TunnelCapacity(client, name -> new CapacityPlanner(
-                    new CapacityPlanner.Settings(0.8, 0.6, 10, 10_000_000_000L), new HoltWinters(0.3, 0.1, 0, 1)), decisions);
+                    new CapacityPlanner.Settings(0.8, 0.6, 10, 10_000_000_000L, 20), new HoltWinters(0.3, 0.1, 0, 0.8, 1)), decisions);
                 final long eventStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
                 capacity.schedule("gre-a", new CapacityPlanner.ScheduledEvent(eventStart, eventStart + TimeUnit.SECONDS.toNanos(5), 30e6));
                 final long end = eventStart + TimeUnit.SECONDS.toNanos(1);
@@ -52,15 +53,7 @@ class PreProvisioningScenarioTest
                     {
                         capacity.onTelemetry(report);
                         report.sbeRewind();
-                        for (final TelemetryReportDecoder.WorkersDecoder ignored : report.workers())
-                        {
-                            // in order
-                        }
-                        for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
-                        {
-                            // in order
-                        }
-                        for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
+                        for (final TelemetryReportDecoder.TunnelsDecoder tunnel : TelemetryGroups.tunnels(report))
                         {
                             shaped[0] = tunnel.bandwidthBitsPerSecond();
                             tunnel.skipName();

@@ -1,5 +1,6 @@
 package io.flowlane.controlplane.predict;
 
+import io.flowlane.controlplane.channel.TelemetryGroups;
 import io.flowlane.controlplane.journal.Journal;
 import io.flowlane.controlplane.sbe.MessageHeaderDecoder;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
@@ -50,10 +51,7 @@ public final class Baselines
                     cycles.computeIfAbsent(worker.worker(), w -> new Samples()).add(worker.busyCyclesPerPacket());
                 }
             }
-            for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
-            {
-                // groups are read in order
-            }
+            TelemetryGroups.skipPorts(report);
             for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
             {
                 final double nanos = tunnel.transitNanos();

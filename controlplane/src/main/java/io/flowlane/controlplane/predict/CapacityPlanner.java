@@ -17,8 +17,10 @@ public final class CapacityPlanner
      * @param targetUtilisation  utilisation the new rate is sized for (below the threshold, to leave headroom)
      * @param horizonSamples     how far ahead to look, in telemetry samples
      * @param maxBitsPerSecond   the most one tunnel may be given
+     * @param warmupSamples      samples seen before any plan (a forecast fitted to a start-up ramp overshoots)
      */
-    public record Settings(double bandwidthThreshold, double targetUtilisation, int horizonSamples, long maxBitsPerSecond)
+    public record Settings(double bandwidthThreshold, double targetUtilisation, int horizonSamples, long maxBitsPerSecond,
+        int warmupSamples)
     {
         public Settings
         {
@@ -47,6 +49,7 @@ public final class CapacityPlanner
     private final Settings settings;
     private final HoltWinters forecaster;
     private final List<ScheduledEvent> events = new ArrayList<>();
+    private long observed;
 
     public CapacityPlanner(final Settings settings, final HoltWinters forecaster)
     {
@@ -67,7 +70,7 @@ public final class CapacityPlanner
     public Plan observe(final long nowNanos, final long sampleNanos, final double bitsPerSecond, final long shapedBitsPerSecond)
     {
         forecaster.add(bitsPerSecond);
-        if (!forecaster.ready() || shapedBitsPerSecond <= 0)
+        if (++observed < settings.warmupSamples() || !forecaster.ready() || shapedBitsPerSecond <= 0)
         {
             return Plan.NOTHING; // unshaped tunnels cannot saturate their own shaper
         }

@@ -1,5 +1,6 @@
 package io.flowlane.controlplane.predict;
 
+import io.flowlane.controlplane.channel.TelemetryGroups;
 import io.flowlane.controlplane.health.NoveltyDetector;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 
@@ -80,10 +81,7 @@ public final class HealthMonitor
                 "busy %.0f%%, drops %.3f%%, mbufs %.0f%%, %.0f cycles/packet (anomaly %.2f)", 100 * busy, 100 * dropRatio,
                 100 * mbufUse, cyclesPerPacket, anomaly)));
         }
-        for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
-        {
-            // groups are read in order
-        }
+        TelemetryGroups.skipPorts(report);
         for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
         {
             final double transit = tunnel.transitNanos();

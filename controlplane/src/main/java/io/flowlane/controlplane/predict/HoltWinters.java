@@ -3,8 +3,10 @@ package io.flowlane.controlplane.predict;
 /**
  * Additive Holt–Winters forecasting (triple exponential smoothing): level, trend and a seasonal
  * profile of {@code period} samples, each updated by exponential smoothing as samples arrive.
- * Forecast h samples ahead: {@code level + h·trend + season[(t + h) mod period]}. With period 1
- * it is Holt's linear method (no season). O(period) memory, O(1) per sample.
+ * Forecast h samples ahead: {@code level + (φ + φ² + … + φ^h)·trend + season[(t + h) mod period]}
+ * (Gardner and McKenzie's damped trend; φ = 1 is the classic linear trend, φ < 1 keeps a trend
+ * learned from a start-up ramp from being extrapolated far). With period 1 it is Holt's method
+ * (no season). O(period) memory, O(1) per sample.
  *
  * <p>The first season initialises the profile (each sample's deviation from that season's mean),
  * so forecasts are available after one period.
@@ -14,6 +16,7 @@ public final class HoltWinters
     private final double alpha;
     private final double beta;
     private final double gamma;
+    private final double phi;
     private final double[] season;
     private final int period;
     private final double[] firstSeason;
@@ -29,7 +32,14 @@ public final class HoltWinters
      */
     public HoltWinters(final double alpha, final double beta, final double gamma, final int period)
     {
+        this(alpha, beta, gamma, 1.0, period);
+    }
+
+    /** @param phi trend damping, 0..1 (1: none) */
+    public HoltWinters(final double alpha, final double beta, final double gamma, final double phi, final int period)
+    {
         check("alpha", alpha);
+        check("phi", phi);
         check("beta", beta);
         check("gamma", gamma);
         if (period < 1)
@@ -39,6 +49,7 @@ public final class HoltWinters
         this.alpha = alpha;
         this.beta = beta;
         this.gamma = gamma;
+        this.phi = phi;
         this.period = period;
         this.season = new double[period];
         this.firstSeason = new double[period];
@@ -69,8 +80,8 @@ public final class HoltWinters
         }
         final int s = (int)(samples % period);
         final double lastLevel = level;
-        level = alpha * (value - season[s]) + (1 - alpha) * (level + trend);
-        trend = beta * (level - lastLevel) + (1 - beta) * trend;
+        level = alpha * (value - season[s]) + (1 - alpha) * (level + phi * trend);
+        trend = beta * (level - lastLevel) + (1 - beta) * phi * trend;
         season[s] = gamma * (value - level) + (1 - gamma) * season[s];
         samples++;
     }
@@ -88,7 +99,14 @@ public final class HoltWinters
         {
             return Double.NaN;
         }
-        return level + steps * trend + season[(int)((samples - 1 + steps) % period)];
+        double damping = 0;
+        double power = 1;
+        for (int h = 0; h < steps; h++)
+        {
+            power *= phi;
+            damping += power;
+        }
+        return level + damping * trend + season[(int)((samples - 1 + steps) % period)];
     }
 
     /** The highest forecast over the next {@code steps} samples. */

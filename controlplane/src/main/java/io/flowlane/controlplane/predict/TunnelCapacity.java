@@ -1,6 +1,7 @@
 package io.flowlane.controlplane.predict;
 
 import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.channel.TelemetryGroups;
 import io.flowlane.controlplane.journal.Journal;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 
@@ -44,15 +45,7 @@ public final class TunnelCapacity
     {
         final long now = report.timestampNanos();
         final long interval = report.intervalNanos();
-        for (final TelemetryReportDecoder.WorkersDecoder ignored : report.workers())
-        {
-            // groups are read in order
-        }
-        for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
-        {
-            // groups are read in order
-        }
-        for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
+        for (final TelemetryReportDecoder.TunnelsDecoder tunnel : TelemetryGroups.tunnels(report))
         {
             final long bytes = tunnel.txBytes();
             final long shaped = tunnel.bandwidthBitsPerSecond();

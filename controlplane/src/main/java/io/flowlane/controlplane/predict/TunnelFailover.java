@@ -1,6 +1,7 @@
 package io.flowlane.controlplane.predict;
 
 import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.channel.TelemetryGroups;
 import io.flowlane.controlplane.sbe.EntityKind;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 import io.flowlane.dataplane.fib.NextHop;
@@ -92,18 +93,10 @@ public final class TunnelFailover
     public void onTelemetry(final TelemetryReportDecoder report)
     {
         final double time = (report.timestampNanos() - start) / 1e9;
-        for (final TelemetryReportDecoder.WorkersDecoder ignored : report.workers())
-        {
-            // read in order: SBE groups are sequential
-        }
-        for (final TelemetryReportDecoder.PortsDecoder ignored : report.ports())
-        {
-            // read in order
-        }
         double transit = -1;
         long primaryId = -1;
         boolean standbySeen = false;
-        for (final TelemetryReportDecoder.TunnelsDecoder tunnel : report.tunnels())
+        for (final TelemetryReportDecoder.TunnelsDecoder tunnel : TelemetryGroups.tunnels(report))
         {
             final double nanos = tunnel.transitNanos();
             final long id = tunnel.tunnelId();

@@ -35,9 +35,23 @@ class CapacityPlannerTest
     }
 
     @Test
+    void aStepFromIdleIsNotMistakenForSaturationWithADampedTrendAndAWarmUp()
+    {
+        final CapacityPlanner planner = new CapacityPlanner(new CapacityPlanner.Settings(0.8, 0.6, 10, 10_000_000_000L, 20),
+            new HoltWinters(0.3, 0.1, 0, 0.8, 1));
+        final Random random = new Random(1);
+        for (int t = 0; t < 200; t++)
+        {
+            // Traffic starts at 55 % of the shaped rate and stays there (5 % noise).
+            final double rate = t == 0 ? 0 : 11e6 * (1 + 0.05 * random.nextGaussian());
+            assertEquals(0, planner.observe(t * 100_000_000L, 100_000_000L, rate, 20_000_000L).newBitsPerSecond(), "sample " + t);
+        }
+    }
+
+    @Test
     void aRisingLoadIsScaledForBeforeItReachesTheShapedRate()
     {
-        final CapacityPlanner planner = new CapacityPlanner(new CapacityPlanner.Settings(0.8, 0.6, 10, 10_000_000_000L),
+        final CapacityPlanner planner = new CapacityPlanner(new CapacityPlanner.Settings(0.8, 0.6, 10, 10_000_000_000L, 5),
             new HoltWinters(0.5, 0.3, 0, 1));
         final long shaped = 1_000_000_000L;
         CapacityPlanner.Plan plan = CapacityPlanner.Plan.NOTHING;
@@ -56,7 +70,7 @@ class CapacityPlannerTest
     @Test
     void aScheduledEventIsProvisionedForAheadAndBeyondOneTunnelAsksForAnother()
     {
-        final CapacityPlanner planner = new CapacityPlanner(new CapacityPlanner.Settings(0.8, 0.6, 10, 2_000_000_000L),
+        final CapacityPlanner planner = new CapacityPlanner(new CapacityPlanner.Settings(0.8, 0.6, 10, 2_000_000_000L, 5),
             new HoltWinters(0.5, 0.3, 0, 1));
         planner.schedule(new CapacityPlanner.ScheduledEvent(5_000_000_000L, 6_000_000_000L, 3e9));
         final long shaped = 1_000_000_000L;
