@@ -1,0 +1,149 @@
+package io.flowlane.controlplane.cli;
+
+import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.sbe.CommandKind;
+import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code flowlane show workers|ports|tunnels|stats|digest}: asks the appliance for a fresh
+ * telemetry report (TELEMETRY_NOW) and prints the part asked for.
+ */
+@Command(name = "show", description = "Show a running appliance's workers, ports, tunnels, overall stats or table digest.")
+final class ShowCommand implements Callable<Integer>
+{
+    enum What
+    {
+        workers, ports, tunnels, stats, digest
+    }
+
+    @Parameters(index = "0", paramLabel = "WHAT", description = "one of: ${COMPLETION-CANDIDATES}")
+    What what;
+
+    @Mixin
+    ChannelOptions channel;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        try (ControlClient client = channel.connect())
+        {
+            if (what == What.digest)
+            {
+                final ControlClient.Ack ack = client.awaitAck(client.command(CommandKind.TABLE_DIGEST), channel.timeoutMillis);
+                out.println(channel.json ? "{\"digest\":\"" + ack.reason() + "\"}" : "tables digest " + ack.reason());
+                out.flush();
+                return FlowlaneCli.OK;
+            }
+            final long asked = System.nanoTime();
+            client.command(CommandKind.TELEMETRY_NOW);
+            final boolean[] shown = new boolean[1];
+            final long deadline = asked + channel.timeoutMillis * 1_000_000L;
+            while (!shown[0])
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new FlowlaneCli.Unreachable("no telemetry from the appliance within " + channel.timeoutMillis + " ms");
+                }
+                client.pollAcks(ack -> { });
+                client.pollTelemetry(report ->
+                {
+                    if (report.timestampNanos() >= asked && !shown[0])
+                    {
+                        print(report, out);
+                        shown[0] = true;
+                    }
+                });
+                Thread.onSpinWait();
+            }
+            out.flush();
+            return FlowlaneCli.OK;
+        }
+    }
+
+    private void print(final TelemetryReportDecoder report, final PrintWriter out)
+    {
+        final boolean json = channel.json;
+        final StringBuilder workers = new StringBuilder();
+        final StringBuilder ports = new StringBuilder();
+        final StringBuilder tunnels = new StringBuilder();
+        long rx = 0;
+        long tx = 0;
+        long drops = 0;
+        for (final TelemetryReportDecoder.WorkersDecoder w : report.workers())
+        {
+            rx += w.rxPackets();
+            tx += w.txPackets();
+            drops += w.dropPackets();
+            workers.append(json ?
+                String.format(Locale.ROOT, "%s{\"worker\":%d,\"rx_packets\":%d,\"tx_packets\":%d,\"drops\":%d,\"rx_pps\":%.0f," +
+                    "\"busy\":%.3f,\"cycles_per_packet\":%.1f}", workers.isEmpty() ? "" : ",", w.worker(), w.rxPackets(),
+                    w.txPackets(), w.dropPackets(), w.rxPacketsPerSecond(), w.busyRatio(), w.busyCyclesPerPacket()) :
+                String.format(Locale.ROOT, "%6d %14d %14d %10d %12.0f %5.0f%% %10.1f%n", w.worker(), w.rxPackets(), w.txPackets(),
+                    w.dropPackets(), w.rxPacketsPerSecond(), 100 * w.busyRatio(), w.busyCyclesPerPacket()));
+        }
+        for (final TelemetryReportDecoder.PortsDecoder p : report.ports())
+        {
+            ports.append(json ?
+                String.format(Locale.ROOT, "%s{\"port\":%d,\"rx_packets\":%d,\"tx_packets\":%d,\"rx_missed\":%d,\"rx_no_mbuf\":%d," +
+                    "\"tx_errors\":%d}", ports.isEmpty() ? "" : ",", p.port(), p.rxPackets(), p.txPackets(), p.rxMissed(),
+                    p.rxNoMbuf(), p.txErrors()) :
+                String.format(Locale.ROOT, "%4d %14d %14d %10d %10d %10d%n", p.port(), p.rxPackets(), p.txPackets(), p.rxMissed(),
+                    p.rxNoMbuf(), p.txErrors()));
+        }
+        for (final TelemetryReportDecoder.TunnelsDecoder t : report.tunnels())
+        {
+            final long txPackets = t.txPackets();
+            final long txBytes = t.txBytes();
+            final long rxPackets = t.rxPackets();
+            final long rxBytes = t.rxBytes();
+            final double transit = t.transitNanos();
+            final long id = t.tunnelId();
+            final long shaped = t.bandwidthBitsPerSecond();
+            final String name = t.name();
+            tunnels.append(json ?
+                String.format(Locale.ROOT, "%s{\"name\":\"%s\",\"id\":%d,\"tx_packets\":%d,\"tx_bytes\":%d,\"rx_packets\":%d," +
+                    "\"rx_bytes\":%d,\"transit_ns\":%.0f,\"shaped_bps\":%d}", tunnels.isEmpty() ? "" : ",", Json.escape(name), id,
+                    txPackets, txBytes, rxPackets, rxBytes, transit, shaped) :
+                String.format(Locale.ROOT, "%-16s %4d %12d %14d %12d %14d %10.0f %12s%n", name, id, txPackets, txBytes, rxPackets,
+                    rxBytes, transit, shaped == 0 ? "-" : shaped / 1_000_000 + "M"));
+        }
+        switch (what)
+        {
+            case workers -> out.print(json ? "[" + workers + "]\n" :
+                String.format("%6s %14s %14s %10s %12s %6s %10s%n", "worker", "rx-packets", "tx-packets", "drops", "rx-pps", "busy",
+                    "cyc/pkt") + workers);
+            case ports -> out.print(json ? "[" + ports + "]\n" :
+                String.format("%4s %14s %14s %10s %10s %10s%n", "port", "rx-packets", "tx-packets", "rx-missed", "rx-no-mbuf",
+                    "tx-errors") + ports);
+            case tunnels -> out.print(json ? "[" + tunnels + "]\n" :
+                String.format("%-16s %4s %12s %14s %12s %14s %10s %12s%n", "tunnel", "id", "tx-packets", "tx-bytes", "rx-packets",
+                    "rx-bytes", "transit-ns", "shaped") + tunnels);
+            default ->
+            {
+                final long inUse = report.mbufsInUse();
+                final long total = report.mbufsTotal();
+                final long applied = report.updatesApplied();
+                final long rejected = report.updatesRejected();
+                out.print(json ?
+                    String.format(Locale.ROOT, "{\"rx_packets\":%d,\"tx_packets\":%d,\"drops\":%d,\"mbufs_in_use\":%d,\"mbufs\":%d," +
+                        "\"updates_applied\":%d,\"updates_rejected\":%d}%n", rx, tx, drops, inUse, total, applied, rejected) :
+                    String.format(Locale.ROOT, "rx %d  tx %d  drops %d  mbufs %d/%d in use  control updates %d applied, %d rejected%n",
+                        rx, tx, drops, inUse, total, applied, rejected));
+            }
+        }
+    }
+}

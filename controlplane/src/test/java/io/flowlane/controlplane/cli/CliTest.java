@@ -1,0 +1,183 @@
+package io.flowlane.controlplane.cli;
+
+import static io.flowlane.dataplane.testing.Frames.ip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowlane.dataplane.testing.ApplianceHarness;
+import io.flowlane.dataplane.testing.Frames;
+import io.flowlane.dataplane.testing.TestPort;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Every CLI command against a running appliance (real media driver, net_ring ports, journal). */
+class CliTest
+{
+    static final String AERON_DIR = "/dev/shm/flowlane-cli-test-" + ProcessHandle.current().pid();
+    static final String YAML = """
+        eal: {vdevs: [unused]}
+        mempool: {mbufs: 4095, cache: 64}
+        ports:
+          - {name: west, device: net_ring_cli_w_a}
+          - {name: east, device: net_ring_cli_e_a}
+        interfaces:
+          - {name: west, port: west, ipv4: [10.0.0.1/24]}
+          - {name: east, port: east, ipv4: [10.1.0.1/24]}
+        workers: {count: 1, idle: backoff}
+        neighbors:
+          - {interface: east, address: 10.1.0.2, mac: "02:00:00:00:01:02"}
+        tunnels: []
+        control:
+          aeron-dir: %s
+          journal: %s
+          telemetry-interval-ms: 50
+        """;
+
+    static Path work;
+    static ApplianceHarness harness;
+
+    record Run(int exit, String out, String err)
+    {
+    }
+
+    @BeforeAll
+    static void start() throws IOException
+    {
+        work = Files.createTempDirectory("flowlane-cli");
+        harness = new ApplianceHarness(YAML.formatted(AERON_DIR, work.resolve("journal")), 1, "cli_w", "cli_e");
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        harness.close();
+    }
+
+    static Run cli(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final var cli = FlowlaneCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    static Run remote(final String... args)
+    {
+        final String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--aeron-dir";
+        all[args.length + 1] = AERON_DIR;
+        return cli(all);
+    }
+
+    @Test
+    void validateAcceptsAGoodConfigAndNamesLineAndFieldOfABadOne() throws IOException
+    {
+        final Path good = work.resolve("good.yaml");
+        Files.writeString(good, YAML.formatted(AERON_DIR, work.resolve("j2")));
+        final Run ok = cli("validate", good.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("valid (2 port(s), 2 interface(s), 1 worker(s), 0 route(s), 2 extension(s))"), ok.out());
+
+        final Path bad = work.resolve("bad.yaml");
+        Files.writeString(bad, YAML.formatted(AERON_DIR, work.resolve("j3")).replace("telemetry-interval-ms: 50",
+            "telemetry-interval-ms: 0"));
+        final Run refused = cli("validate", bad.toString());
+        assertEquals(2, refused.exit());
+        assertTrue(refused.err().contains("bad.yaml:") && refused.err().contains("telemetry-interval-ms"), refused.err());
+        assertEquals(2, cli("validate", work.resolve("missing.yaml").toString()).exit());
+    }
+
+    @Test
+    void routesAndTunnelsChangeWhatTheWorkerDoesAndRefusalsExitWithOne()
+    {
+        final TestPort west = harness.link("cli_w");
+        final TestPort east = harness.link("cli_e");
+        final byte[] packet = Frames.udp4(harness.appliance.port("west").mac(), 0x02_00_00_00_00_32L, 0, ip(10, 0, 0, 50),
+            ip(203, 0, 113, 5), 64, 1000, 80, 18);
+
+        final Run added = remote("route", "add", "203.0.113.0/24", "--via", "10.1.0.2");
+        assertEquals(0, added.exit(), added.err());
+        assertTrue(added.out().contains("route add 203.0.113.0/24: applied"), added.out());
+        west.send(packet);
+        assertEquals(1, east.receive(1, 2000).size(), "forwarded by the route the CLI added");
+
+        final Run refused = remote("route", "add", "203.0.113.0/24", "--via", "172.16.0.1");
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("refused: via:"), refused.err());
+        final Run json = remote("route", "del", "198.51.100.0/24", "--json");
+        assertEquals(1, json.exit());
+        assertTrue(json.out().startsWith("{\"applied\":false,") && json.out().contains("\"field\":\"prefix\""), json.out());
+
+        assertEquals(0, remote("tunnel", "add", "gre-cli", "--source", "10.1.0.1", "--destination", "10.1.0.2", "--key", "7").exit());
+        assertEquals(0, remote("tunnel", "scale", "gre-cli", "--mbps", "100").exit());
+        assertEquals(0, remote("route", "add", "192.0.2.0/24", "--tunnel", "gre-cli").exit());
+        final Run inUse = remote("tunnel", "del", "gre-cli");
+        assertEquals(1, inUse.exit(), "a tunnel a route uses cannot go");
+        assertTrue(inUse.err().contains("still the next hop"), inUse.err());
+
+        final Run tunnels = remote("show", "tunnels", "--json");
+        assertEquals(0, tunnels.exit(), tunnels.err());
+        assertTrue(tunnels.out().contains("\"name\":\"gre-cli\"") && tunnels.out().contains("\"shaped_bps\":100000000"), tunnels.out());
+
+        assertEquals(0, remote("route", "del", "192.0.2.0/24").exit());
+        assertEquals(0, remote("tunnel", "del", "gre-cli").exit());
+        assertEquals(0, remote("route", "del", "203.0.113.0/24").exit());
+        west.send(packet);
+        assertTrue(east.receive(1, 300).isEmpty(), "route deleted by the CLI");
+    }
+
+    @Test
+    void showPrintsTablesAndJsonFromAFreshTelemetryReport()
+    {
+        final Run workers = remote("show", "workers");
+        assertEquals(0, workers.exit(), workers.err());
+        final List<String> lines = workers.out().lines().toList();
+        assertTrue(lines.get(0).contains("worker") && lines.get(0).contains("rx-packets"), workers.out());
+        assertEquals(2, lines.size(), "a header and one worker: " + workers.out());
+
+        final Run ports = remote("show", "ports", "--json");
+        assertTrue(ports.out().startsWith("[{\"port\":0,") && ports.out().contains("{\"port\":1,"), ports.out());
+        final Run stats = remote("show", "stats");
+        assertTrue(stats.out().contains("control updates"), stats.out());
+        final Run digest = remote("show", "digest");
+        assertTrue(digest.out().matches("tables digest [0-9a-f]{64}\\s*"), digest.out());
+    }
+
+    @Test
+    void historyListsJournalEntriesByTimeAndKind()
+    {
+        assertEquals(1, remote("route", "del", "100.64.0.0/10").exit()); // a refused command, journalled too
+        final Run acks = cli("history", "--journal", work.resolve("journal").toString(), "--since", "10m", "--kind", "ACK");
+        assertEquals(0, acks.exit(), acks.err());
+        assertTrue(acks.out().contains("REFUSED prefix: no route 100.64.0.0/10"), acks.out());
+        final Run none = cli("history", "--journal", work.resolve("journal").toString(), "--since", "10m", "--until",
+            "2000-01-01T00:00:00Z");
+        assertTrue(none.out().contains("0 entries"), none.out());
+        assertEquals(2, cli("history", "--journal", work.resolve("journal").toString(), "--since", "yesterday").exit());
+    }
+
+    @Test
+    void exitCodesForUsageAndUnreachableAppliance()
+    {
+        assertEquals(2, cli("route", "add", "10.0.0.1/8", "--via", "10.1.0.2").exit(), "host bits: usage error");
+        assertEquals(2, cli("show", "everything").exit());
+        final Run unreachable = cli("show", "workers", "--aeron-dir", "/dev/shm/no-such-flowlane");
+        assertEquals(3, unreachable.exit());
+        assertTrue(unreachable.err().contains("no appliance control channel"), unreachable.err());
+        final Run completion = cli("generate-completion");
+        assertEquals(0, completion.exit());
+        assertTrue(completion.out().contains("complete -F") && completion.out().contains("tunnel"), "bash completion script");
+    }
+}
