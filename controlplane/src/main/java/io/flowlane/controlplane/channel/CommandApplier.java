@@ -54,6 +54,9 @@ public final class CommandApplier
         public long sentNanos;
         /** A {@code Command}'s kind, else -1. */
         public int command = -1;
+        /** A {@code Command}'s paging (SHOW_*). */
+        public int offset;
+        public int limit;
         public String field = "";
         public String reason = "";
 
@@ -65,6 +68,8 @@ public final class CommandApplier
             correlationId = 0;
             sentNanos = 0;
             command = -1;
+            offset = 0;
+            limit = 0;
             field = "";
             reason = "";
         }
@@ -615,6 +620,13 @@ public final class CommandApplier
         {
             throw new Rejection("command", "unknown command " + m.commandRaw());
         }
+        final long limit = m.maxRows();
+        if (limit > Listings.MAX_ROWS)
+        {
+            throw new Rejection("maxRows", limit + " rows; at most " + Listings.MAX_ROWS + " a request (page with firstRow)");
+        }
+        outcome.offset = (int)Math.min(m.firstRow(), Integer.MAX_VALUE);
+        outcome.limit = (int)limit;
         outcome.command = replaying ? -1 : m.commandRaw();
     }
 

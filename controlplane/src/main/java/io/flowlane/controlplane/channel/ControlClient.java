@@ -107,6 +107,9 @@ public final class ControlClient implements AutoCloseable
     private final io.flowlane.controlplane.sbe.FaultInjectionEncoder faultInjection = new io.flowlane.controlplane.sbe.FaultInjectionEncoder();
     private final MessageHeaderDecoder inHeader = new MessageHeaderDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
+    private final io.flowlane.controlplane.sbe.ListingDecoder listingDecoder = new io.flowlane.controlplane.sbe.ListingDecoder();
+    private long listingFor;
+    private Listing lastListing;
     private final TelemetryReportDecoder telemetryDecoder = new TelemetryReportDecoder();
     private Consumer<Ack> ackSink;
     private Consumer<TelemetryReportDecoder> telemetrySink;
@@ -311,9 +314,46 @@ public final class ControlClient implements AutoCloseable
 
     public long command(final CommandKind kind)
     {
+        return command(kind, 0, 0);
+    }
+
+    /** A command with paging (SHOW_*: rows [offset, offset + limit), limit 0 = as many as allowed). */
+    public long command(final CommandKind kind, final long offset, final long limit)
+    {
         final long id = correlationId();
-        command.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime()).command(kind);
+        command.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime()).command(kind)
+            .firstRow(offset).maxRows(limit);
         return send(id, command.encodedLength());
+    }
+
+    /** Rows of a listing: the header line, then one line a row (tab-separated), and how many rows there are in all. */
+    public record Listing(long total, long offset, List<String> lines)
+    {
+    }
+
+    /** Asks for a listing (SHOW_ROUTES, SHOW_INTERFACES, SHOW_SA) and waits for it and its ack. */
+    public Listing listing(final CommandKind kind, final long offset, final long limit, final long timeoutMillis)
+    {
+        final long id = command(kind, offset, limit);
+        listingFor = id;
+        lastListing = null;
+        try
+        {
+            final Ack ack = awaitAck(id, timeoutMillis);
+            if (!ack.applied())
+            {
+                throw new IllegalArgumentException(ack.field() + ": " + ack.reason());
+            }
+            if (lastListing == null)
+            {
+                throw new IllegalStateException("the acknowledgement came without the listing");
+            }
+            return lastListing;
+        }
+        finally
+        {
+            listingFor = 0;
+        }
     }
 
     /** Sends raw bytes as a frame (signed for UDP): for tests of what the data plane refuses. */
@@ -382,7 +422,22 @@ public final class ControlClient implements AutoCloseable
     private void onAck(final DirectBuffer in, final int offset, final int length, final io.aeron.logbuffer.Header frame)
     {
         inHeader.wrap(in, offset);
-        if (inHeader.templateId() != AckDecoder.TEMPLATE_ID || inHeader.schemaId() != AckDecoder.SCHEMA_ID)
+        if (inHeader.schemaId() != AckDecoder.SCHEMA_ID)
+        {
+            return;
+        }
+        if (inHeader.templateId() == io.flowlane.controlplane.sbe.ListingDecoder.TEMPLATE_ID)
+        {
+            listingDecoder.wrapAndApplyHeader(in, offset, inHeader);
+            if (listingDecoder.correlationId() == listingFor && listingFor != 0)
+            {
+                final long total = listingDecoder.total();
+                final long first = listingDecoder.firstRow();
+                lastListing = new Listing(total, first, List.of(listingDecoder.rows().split("\n")));
+            }
+            return;
+        }
+        if (inHeader.templateId() != AckDecoder.TEMPLATE_ID)
         {
             return;
         }

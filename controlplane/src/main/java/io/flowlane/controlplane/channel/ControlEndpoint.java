@@ -56,6 +56,8 @@ public final class ControlEndpoint implements Agent, FragmentHandler
     private final UnsafeBuffer ackBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
     private final MessageHeaderEncoder ackHeader = new MessageHeaderEncoder();
     private final AckEncoder ack = new AckEncoder();
+    private final io.flowlane.controlplane.sbe.ListingEncoder listing = new io.flowlane.controlplane.sbe.ListingEncoder();
+    private UnsafeBuffer listingBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 16));
 
     private final long[] pendingCorrelation = new long[PENDING_CAPACITY];
     private final long[] pendingSent = new long[PENDING_CAPACITY];
@@ -173,6 +175,10 @@ public final class ControlEndpoint implements Agent, FragmentHandler
         {
             result = TableDigest.of(forwarding, tunnels);
         }
+        else if (outcome.command >= CommandKind.SHOW_ROUTES.value() && outcome.command <= CommandKind.SHOW_SA.value())
+        {
+            sendListing(outcome.correlationId, CommandKind.get((short)outcome.command), outcome.offset, outcome.limit);
+        }
         final long now = System.nanoTime();
         sendAck(outcome.correlationId, AckStatus.APPLIED, outcome.templateId, now, now - outcome.sentNanos, "", result);
     }
@@ -236,6 +242,23 @@ public final class ControlEndpoint implements Agent, FragmentHandler
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + ack.encodedLength();
         journal(Journal.Kind.ACK, ackBuffer, 0, length);
         offer(acks, ackBuffer, length);
+    }
+
+    private void sendListing(final long correlationId, final CommandKind kind, final int offset, final int limit)
+    {
+        final long[] total = new long[1];
+        final String rows = Listings.rows(kind, forwarding, tunnels, offset, limit, total);
+        final byte[] bytes = rows.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (listingBuffer.capacity() < bytes.length + 64)
+        {
+            listingBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length + 1024));
+        }
+        listing.wrapAndApplyHeader(listingBuffer, 0, ackHeader)
+            .correlationId(correlationId)
+            .total(total[0])
+            .firstRow(offset)
+            .putRows(bytes, 0, bytes.length);
+        offer(acks, listingBuffer, MessageHeaderEncoder.ENCODED_LENGTH + listing.encodedLength());
     }
 
     /** Offers with bounded retries: a controller that stops reading must not stall the tables' writer. */

@@ -11,23 +11,31 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code flowlane show workers|ports|tunnels|stats|digest}: asks the appliance for a fresh
- * telemetry report (TELEMETRY_NOW) and prints the part asked for.
+ * {@code flowlane show ...}: workers, ports, tunnels and stats from a fresh telemetry report
+ * (TELEMETRY_NOW); routes, interfaces and SAs from a listing (SHOW_*, paged); the tables' digest.
  */
-@Command(name = "show", description = "Show a running appliance's workers, ports, tunnels, overall stats or table digest.")
+@Command(name = "show", description = "Show a running appliance's routes, interfaces, SAs, workers, ports, tunnels, stats or table digest.")
 final class ShowCommand implements Callable<Integer>
 {
     enum What
     {
-        workers, ports, tunnels, stats, digest
+        routes, interfaces, sa, workers, ports, tunnels, stats, digest
     }
 
     @Parameters(index = "0", paramLabel = "WHAT", description = "one of: ${COMPLETION-CANDIDATES}")
     What what;
+
+    @picocli.CommandLine.Option(names = "--first", defaultValue = "0", description = "listings: first row (paging)")
+    long first;
+
+    @picocli.CommandLine.Option(names = "--max", defaultValue = "1000", description = "listings: most rows (at most 10000)")
+    long max;
 
     @Mixin
     ChannelOptions channel;
@@ -41,6 +49,23 @@ final class ShowCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         try (ControlClient client = channel.connect())
         {
+            if (what == What.routes || what == What.interfaces || what == What.sa)
+            {
+                final ControlClient.Listing listing;
+                try
+                {
+                    listing = client.listing(what == What.routes ? CommandKind.SHOW_ROUTES :
+                        what == What.interfaces ? CommandKind.SHOW_INTERFACES : CommandKind.SHOW_SA, first, max, channel.timeoutMillis);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    spec.commandLine().getErr().println("show " + what + ": refused: " + ex.getMessage());
+                    return FlowlaneCli.REFUSED;
+                }
+                printListing(listing, out);
+                out.flush();
+                return FlowlaneCli.OK;
+            }
             if (what == What.digest)
             {
                 final ControlClient.Ack ack = client.awaitAck(client.command(CommandKind.TABLE_DIGEST), channel.timeoutMillis);
@@ -72,6 +97,56 @@ final class ShowCommand implements Callable<Integer>
             out.flush();
             return FlowlaneCli.OK;
         }
+    }
+
+    /** Tab-separated rows as an aligned table (with a "rows a-b of n" line), or as JSON objects keyed by the header. */
+    private void printListing(final ControlClient.Listing listing, final PrintWriter out)
+    {
+        final List<String[]> rows = new ArrayList<>();
+        for (final String line : listing.lines())
+        {
+            if (!line.isEmpty())
+            {
+                rows.add(line.split("\t", -1));
+            }
+        }
+        final String[] header = rows.get(0);
+        if (channel.json)
+        {
+            final StringBuilder json = new StringBuilder("{\"total\":").append(listing.total()).append(",\"first\":")
+                .append(listing.offset()).append(",\"rows\":[");
+            for (int r = 1; r < rows.size(); r++)
+            {
+                json.append(r == 1 ? "{" : ",{");
+                for (int c = 0; c < header.length; c++)
+                {
+                    json.append(c == 0 ? "" : ",").append('"').append(Json.escape(header[c])).append("\":\"")
+                        .append(Json.escape(c < rows.get(r).length ? rows.get(r)[c] : "")).append('"');
+                }
+                json.append('}');
+            }
+            out.println(json.append("]}"));
+            return;
+        }
+        final int[] width = new int[header.length];
+        for (final String[] row : rows)
+        {
+            for (int c = 0; c < Math.min(row.length, width.length); c++)
+            {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        for (final String[] row : rows)
+        {
+            final StringBuilder line = new StringBuilder();
+            for (int c = 0; c < row.length; c++)
+            {
+                line.append(c == row.length - 1 ? row[c] : String.format("%-" + (width[c] + 2) + "s", row[c]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        final long shown = rows.size() - 1;
+        out.printf("rows %d-%d of %d%n", shown == 0 ? 0 : listing.offset() + 1, listing.offset() + shown, listing.total());
     }
 
     private void print(final TelemetryReportDecoder report, final PrintWriter out)

@@ -233,6 +233,13 @@ class ControlChannelTest
         assertEquals(1, sealed.size());
         assertEquals(50, sealed.get(0)[14 + 9] & 0xFF, "outer protocol is ESP");
         assertEquals(0x1001, Frames.u32(sealed.get(0), 14 + 20), "SPI of the outbound SA sent over the channel");
+
+        final ControlClient.Listing sas = client.listing(CommandKind.SHOW_SA, 0, 0, 5_000);
+        assertEquals(2, sas.total());
+        final String rows = String.join("\n", sas.lines());
+        assertTrue(rows.contains("esp-cc\tout\t0x1001\taes128-gcm\ttrue\t1024\t1"), "outbound SA, one packet sent: " + rows);
+        assertTrue(rows.contains("esp-cc\tin\t0x2002\taes128-gcm"), rows);
+        assertFalse(rows.contains(HexFormat.of().formatHex(SA_KEY_OUT)), "no key in a listing");
     }
 
     @Test

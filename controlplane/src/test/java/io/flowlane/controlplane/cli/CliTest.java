@@ -153,6 +153,22 @@ class CliTest
         assertTrue(stats.out().contains("control updates"), stats.out());
         final Run digest = remote("show", "digest");
         assertTrue(digest.out().matches("tables digest [0-9a-f]{64}\\s*"), digest.out());
+
+        final Run interfaces = remote("show", "interfaces");
+        assertTrue(interfaces.out().contains("west") && interfaces.out().contains("10.0.0.1/24") &&
+            interfaces.out().contains("rows 1-2 of 2"), interfaces.out());
+        final Run routes = remote("show", "routes");
+        assertEquals(0, routes.exit(), routes.err());
+        assertTrue(routes.out().contains("10.1.0.0/24") && routes.out().contains("10.1.0.1/32"), "connected and local routes: " +
+            routes.out());
+        final Run page = remote("show", "routes", "--first", "1", "--max", "2", "--json");
+        assertTrue(page.out().startsWith("{\"total\":") && page.out().contains("\"first\":1,") &&
+            page.out().split("\"prefix\"").length == 3, "two rows from the second: " + page.out());
+        final Run sa = remote("show", "sa");
+        assertTrue(sa.out().startsWith("tunnel") && sa.out().contains("rows 0-0 of 0"), "no ESP tunnels here: " + sa.out());
+        final Run tooMany = remote("show", "routes", "--max", "20000");
+        assertEquals(1, tooMany.exit());
+        assertTrue(tooMany.err().contains("maxRows"), tooMany.err());
     }
 
     @Test
