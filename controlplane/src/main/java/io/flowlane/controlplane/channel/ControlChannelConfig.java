@@ -22,10 +22,13 @@ import java.util.Set;
  * @param hmacKey            UDP: the key frames are authenticated with (required for UDP)
  * @param keyEncryptionKey   the key SA keys arrive wrapped under, or null (ESP creates are then refused)
  * @param faultInjection     accept FaultInjection messages (tests and drills; off by default)
+ * @param httpListen         loopback host:port of the management HTTP endpoint, or null (off)
+ * @param httpToken          the bearer token every HTTP request must carry (required with httpListen)
  */
 public record ControlChannelConfig(
     Transport transport, String aeronDirectory, boolean embeddedDriver, String listen, String controller,
-    int telemetryIntervalMillis, Path journal, boolean recover, byte[] hmacKey, byte[] keyEncryptionKey, boolean faultInjection)
+    int telemetryIntervalMillis, Path journal, boolean recover, byte[] hmacKey, byte[] keyEncryptionKey, boolean faultInjection,
+    String httpListen, byte[] httpToken)
     implements ExtensionConfig
 {
     public static final int COMMAND_STREAM = 1001;
@@ -54,7 +57,7 @@ public record ControlChannelConfig(
     public static ControlChannelConfig ipc(final String aeronDirectory, final Path journal, final byte[] keyEncryptionKey)
     {
         return new ControlChannelConfig(Transport.IPC, aeronDirectory, true, null, null, 100, journal, true, null, keyEncryptionKey,
-            false);
+            false, null, null);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class ControlChannelExtension implements DataplaneExtension
             return null;
         }
         node.checkKeys(Set.of("transport", "aeron-dir", "embedded-driver", "listen", "controller", "telemetry-interval-ms",
-            "journal", "recover", "hmac-key-file", "key-encryption-key-file", "fault-injection"));
+            "journal", "recover", "hmac-key-file", "key-encryption-key-file", "fault-injection", "http-listen", "http-token-file"));
         final ControlChannelConfig.Transport transport =
             node.choice(ControlChannelConfig.Transport.class, "transport", ControlChannelConfig.Transport.IPC);
         final String listen = node.text("listen", null);
@@ -49,8 +49,8 @@ public final class ControlChannelExtension implements DataplaneExtension
             {
                 throw node.error("controller: UDP control needs the controller's host:port for acknowledgements and telemetry");
             }
-            checkEndpoint(node.require("listen"));
-            checkEndpoint(node.require("controller"));
+            checkEndpoint(node.require("listen"), 1);
+            checkEndpoint(node.require("controller"), 1);
             if (hmacKey == null)
             {
                 throw node.error("hmac-key-file: UDP control needs an HMAC key: commands that cross hosts are authenticated");
@@ -63,9 +63,31 @@ public final class ControlChannelExtension implements DataplaneExtension
         final byte[] kek = node.get("key-encryption-key-file") == null ? null :
             keyFile(node.require("key-encryption-key-file"), KeyWrap.KEK_LENGTH, true);
         final String journal = node.text("journal", null);
+        final String httpListen = node.text("http-listen", null);
+        byte[] httpToken = null;
+        if (httpListen != null)
+        {
+            checkEndpoint(node.require("http-listen"), 0); // 0: any free port (tests)
+            final String host = httpListen.substring(0, httpListen.lastIndexOf(':'));
+            if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("[::1]") && !host.equals("::1"))
+            {
+                throw node.require("http-listen").error(httpListen + " is not a loopback address: the endpoint is local only " +
+                    "(put a TLS proxy in front of it to reach it from elsewhere)");
+            }
+            if (node.get("http-token-file") == null)
+            {
+                throw node.error("http-token-file: the HTTP endpoint needs a token (a file holding at least 16 characters)");
+            }
+            httpToken = tokenFile(node.require("http-token-file"));
+        }
+        else if (node.get("http-token-file") != null)
+        {
+            throw node.require("http-token-file").error("a token without http-listen: the endpoint is off");
+        }
         return new ControlChannelConfig(transport, node.text("aeron-dir", ControlChannelConfig.DEFAULT_AERON_DIRECTORY),
             node.bool("embedded-driver", true), listen, controller, node.integer("telemetry-interval-ms", 100, 1, 60_000),
-            journal == null ? null : Path.of(journal), node.bool("recover", true), hmacKey, kek, node.bool("fault-injection", false));
+            journal == null ? null : Path.of(journal), node.bool("recover", true), hmacKey, kek, node.bool("fault-injection", false),
+            httpListen, httpToken);
     }
 
     /** A key file holds the key as hexadecimal text (whitespace ignored), readable by its owner only. */
@@ -93,14 +115,32 @@ public final class ControlChannelExtension implements DataplaneExtension
         }
     }
 
-    private static void checkEndpoint(final ConfigNode node)
+    private static byte[] tokenFile(final ConfigNode node)
+    {
+        final Path path = Path.of(node.text());
+        try
+        {
+            final String token = Files.readString(path, StandardCharsets.UTF_8).strip();
+            if (token.length() < 16)
+            {
+                throw node.error(path + " holds a token of " + token.length() + " characters; at least 16");
+            }
+            return token.getBytes(StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw node.error("cannot read " + path + ": " + ex.getMessage());
+        }
+    }
+
+    private static void checkEndpoint(final ConfigNode node, final int minPort)
     {
         final String text = node.text();
         final int colon = text.lastIndexOf(':');
         try
         {
             final int port = Integer.parseInt(text.substring(colon + 1));
-            if (colon <= 0 || port < 1 || port > 65535)
+            if (colon <= 0 || port < minPort || port > 65535)
             {
                 throw node.error(text + " is not host:port");
             }

@@ -23,6 +23,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlChannelRuntime implements ExtensionRuntime
 {
+    /** Chronicle announces itself at INFO (versions, a mailing list); keep the appliance's log for what matters. */
+    private static final java.util.logging.Logger CHRONICLE = java.util.logging.Logger.getLogger("net.openhft");
+
+    static
+    {
+        CHRONICLE.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final ControlChannelConfig config;
     private MediaDriver driver;
     private Aeron aeron;
@@ -31,6 +39,7 @@ public final class ControlChannelRuntime implements ExtensionRuntime
     private Publication telemetryPublication;
     private Journal journal;
     private ControlEndpoint endpoint;
+    private io.flowlane.controlplane.http.HttpEndpoint http;
     private final UpdateLatency latency = new UpdateLatency();
 
     ControlChannelRuntime(final ControlChannelConfig config)
@@ -86,12 +95,32 @@ public final class ControlChannelRuntime implements ExtensionRuntime
                 Thread.onSpinWait();
                 Thread.yield();
             }
+            if (config.httpListen() != null)
+            {
+                final String listen = config.httpListen();
+                final int colon = listen.lastIndexOf(':');
+                http = new io.flowlane.controlplane.http.HttpEndpoint(
+                    new java.net.InetSocketAddress(listen.substring(0, colon).replace("[", "").replace("]", ""),
+                        Integer.parseInt(listen.substring(colon + 1))),
+                    config.httpToken(), appliance, tunnels, endpoint, latency, config.journal());
+            }
         }
         catch (final RuntimeException ex)
         {
             close();
             throw ex;
         }
+        catch (final java.io.IOException ex)
+        {
+            close();
+            throw new IllegalStateException("http-listen: " + config.httpListen() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The management HTTP endpoint, or null when it is off. */
+    public io.flowlane.controlplane.http.HttpEndpoint http()
+    {
+        return http;
     }
 
     public ControlChannelConfig config()
@@ -113,7 +142,8 @@ public final class ControlChannelRuntime implements ExtensionRuntime
     @Override
     public void close()
     {
-        CloseHelper.closeAll(commands, acks, telemetryPublication, aeron, driver, journal);
+        CloseHelper.closeAll(http, commands, acks, telemetryPublication, aeron, driver, journal);
+        http = null;
         commands = null;
         acks = null;
         telemetryPublication = null;

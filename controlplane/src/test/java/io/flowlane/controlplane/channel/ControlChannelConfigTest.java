@@ -75,5 +75,12 @@ class ControlChannelConfigTest
         assertTrue(error("control: {key-encryption-key-file: " + dir.resolve("bad.hex") + "}\n").contains("not hexadecimal"));
         assertTrue(error("control: {telemetry-interval-ms: 0}\n").contains("telemetry-interval-ms"));
         assertTrue(error("control: {transport: tcp}\n").contains("transport"));
+        Files.writeString(dir.resolve("token"), "0123456789abcdef-token");
+        assertTrue(error("control: {http-listen: 0.0.0.0:9180, http-token-file: " + dir.resolve("token") + "}\n")
+            .contains("not a loopback address"));
+        assertTrue(error("control: {http-listen: 127.0.0.1:9180}\n").contains("http-token-file"));
+        Files.writeString(dir.resolve("short-token"), "abc");
+        assertTrue(error("control: {http-listen: 127.0.0.1:9180, http-token-file: " + dir.resolve("short-token") + "}\n")
+            .contains("at least 16"));
     }
 }
