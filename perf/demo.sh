@@ -3,6 +3,8 @@
 # memif shared-memory links, no NIC, no hugepages. The generator (core 0) sends 64-byte UDP
 # flows into the appliance's west port and counts what comes back from its east port; the
 # appliance (worker on core 1) routes them. Both print live rates; a summary follows.
+# Then act 2 (FAILOVER=0 skips it): GRE tunnel gre-a degrades and then fails; the control plane
+# predicts the failure from telemetry and moves the traffic to a standby tunnel first.
 #   DURATION=20 ./flowlane demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,3 +42,10 @@ print(f"  sent {r['tx_mpps']:.2f} Mpps, forwarded {r['rx_mpps']:.2f} Mpps "
       f"({r['size']}-byte frames, {r['flows']} flows), loss of what was sent {loss:.4%}, "
       f"ring full {r['tx_ring_full_retries']} times (the appliance was the bottleneck)")
 PY
+
+if [ "${FAILOVER:-1}" != 0 ]; then
+    echo
+    echo "flowlane demo, act 2: tunnel gre-a degrades, then fails; the control plane must move its traffic first"
+    # Its appliance and generator are unpinned: no housekeeping CPU confinement for this act.
+    FLOWLANE_HOUSEKEEPING_CPUS= ./flowlane java io.flowlane.perf.FailoverDrill 5
+fi

@@ -1,8 +1,5 @@
 package io.flowlane.perf;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.flowlane.controlplane.channel.ControlClient;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 import io.flowlane.dataplane.ApplianceMain;
@@ -16,21 +13,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Whole-system tests' set-up, as in production: the appliance in its own process (memif server
+ * Whole-system tests' and the demo's set-up, as in production: the appliance in its own process (memif server
  * ports west and east, the control channel over Aeron IPC), the packet generator in another
  * (memif client, fixed rate, counting what comes back on east), and the test as the controller.
  * Both ends' gateways (10.1.0.2 and 10.1.0.3 on east) are the generator, so everything the
  * appliance forwards east is counted.
  */
-final class MemifRig implements AutoCloseable
+public final class MemifRig implements AutoCloseable
 {
     static final long PID = ProcessHandle.current().pid();
 
-    final Path work;
-    final String aeronDir;
-    final String west;
-    final String east;
-    final Path config;
+    public final Path work;
+    public final String aeronDir;
+    public final String west;
+    public final String east;
+    public final Path config;
     private Process appliance;
     private Process generator;
 
@@ -39,7 +36,7 @@ final class MemifRig implements AutoCloseable
      * @param extra YAML appended to the appliance config (routes, tunnels); the control section
      *              is added here, with {@code controlExtra} inside it
      */
-    MemifRig(final String name, final String extra, final String controlExtra) throws IOException
+    public MemifRig(final String name, final String extra, final String controlExtra) throws IOException
     {
         work = Files.createTempDirectory("flowlane-" + name);
         aeronDir = "/dev/shm/flowlane-" + name + "-" + PID;
@@ -77,7 +74,7 @@ final class MemifRig implements AutoCloseable
     }
 
     /** Starts (or restarts) the appliance and waits until it forwards. */
-    void startAppliance(final String log) throws IOException, InterruptedException
+    public void startAppliance(final String log) throws IOException, InterruptedException
     {
         // DPDK's memif server leaves its socket files behind when it stops.
         Files.deleteIfExists(Path.of(west));
@@ -86,18 +83,18 @@ final class MemifRig implements AutoCloseable
         ChildProcesses.awaitLine(appliance, work.resolve(log), "flowlane: forwarding on", 300);
     }
 
-    void stopAppliance() throws InterruptedException
+    public void stopAppliance() throws InterruptedException
     {
         ChildProcesses.stop(appliance);
     }
 
-    ControlClient controller(final byte[] keyEncryptionKey)
+    public ControlClient controller(final byte[] keyEncryptionKey)
     {
         return ControlClient.connect(ControlClient.Config.ipc(aeronDir, keyEncryptionKey)).awaitConnected(30_000);
     }
 
     /** Starts the generator (UDP to 198.18.1.1-200, 1024 flows) and waits until telemetry shows the appliance receiving. */
-    void startGenerator(final ControlClient client, final int ratePps) throws IOException, InterruptedException
+    public void startGenerator(final ControlClient client, final int ratePps) throws IOException, InterruptedException
     {
         generator = ChildProcesses.java(work.resolve("pktgen.log"), Pktgen.class.getName(),
             "--vdev", "net_memif0,role=client,id=0,socket=" + west + ",socket-abstract=no,rsize=12,mac=02:fe:00:00:01:01",
@@ -113,11 +110,12 @@ final class MemifRig implements AutoCloseable
         {
             if (!generator.isAlive())
             {
-                fail("generator exited: " + Files.readString(work.resolve("pktgen.log")));
+                throw new IllegalStateException("generator exited: " + Files.readString(work.resolve("pktgen.log")));
             }
             if (System.nanoTime() > deadline)
             {
-                fail("no traffic through the appliance within 60 s; generator log: " + Files.readString(work.resolve("pktgen.log")));
+                throw new IllegalStateException("no traffic through the appliance within 60 s; generator log: " +
+                    Files.readString(work.resolve("pktgen.log")));
             }
             client.pollTelemetry(report ->
             {
@@ -131,10 +129,13 @@ final class MemifRig implements AutoCloseable
     }
 
     /** Stops the generator; returns its JSON result line ({@code tx_packets}, {@code rx_packets}, ...). */
-    String stopGenerator() throws IOException, InterruptedException
+    public String stopGenerator() throws IOException, InterruptedException
     {
         Files.createFile(work.resolve("stop"));
-        assertTrue(generator.waitFor(60, TimeUnit.SECONDS), "generator stopped");
+        if (!generator.waitFor(60, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException("the generator did not stop within 60 s");
+        }
         final List<String> lines = Files.readAllLines(work.resolve("pktgen.log"));
         for (int i = lines.size() - 1; i >= 0; i--)
         {
@@ -146,10 +147,13 @@ final class MemifRig implements AutoCloseable
         throw new AssertionError("no JSON result in the generator's log: " + lines);
     }
 
-    static long field(final String json, final String name)
+    public static long field(final String json, final String name)
     {
         final Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-        assertTrue(m.find(), name + " in " + json);
+        if (!m.find())
+        {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
         return Long.parseLong(m.group(1));
     }
 
