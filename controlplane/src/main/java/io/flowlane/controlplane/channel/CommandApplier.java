@@ -25,6 +25,7 @@ import io.flowlane.tunnels.esp.SecurityAssociation;
 import io.flowlane.tunnels.esp.TrafficSelector;
 
 import org.agrona.DirectBuffer;
+import org.agrona.sbe.MessageDecoderFlyweight;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -192,6 +193,20 @@ public final class CommandApplier
         }
     }
 
+    /**
+     * Checks a message's block length and its true length against the frame, then leaves the
+     * flyweight at the message's start (re-wrapped, so groups and var data read from the top).
+     */
+    private static <M extends MessageDecoderFlyweight> M open(final M m, final DirectBuffer buffer, final int body,
+        final int blockLength, final int length)
+    {
+        checkBlock(blockLength, m.sbeBlockLength());
+        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
+        checkLength(decodedLength(m::sbeDecodedLength), length);
+        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
+        return m;
+    }
+
     /** Walks the message to its end to learn its true length, turning a read past the buffer into a rejection. */
     private static int decodedLength(final java.util.function.IntSupplier walk)
     {
@@ -207,11 +222,7 @@ public final class CommandApplier
 
     private void routeAdd(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, RouteAddDecoder.BLOCK_LENGTH);
-        final RouteAddDecoder m = routeAdd;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(decodedLength(m::sbeDecodedLength), length);
-        m.sbeRewind();
+        final RouteAddDecoder m = open(routeAdd, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final RouteKey key = routeKey(m.family(), m.prefixLength(), m.prefixHi(), m.prefixLo());
         final RouteAddDecoder.NextHopsDecoder hops = m.nextHops();
@@ -286,10 +297,7 @@ public final class CommandApplier
 
     private void routeDelete(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, RouteDeleteDecoder.BLOCK_LENGTH);
-        final RouteDeleteDecoder m = routeDelete;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(MessageHeaderDecoder.ENCODED_LENGTH + blockLength, length);
+        final RouteDeleteDecoder m = open(routeDelete, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final RouteKey key = routeKey(m.family(), m.prefixLength(), m.prefixHi(), m.prefixLo());
         final boolean deleted = key.family() == 4 ? forwarding.deleteIpv4Route((int)key.hi(), key.length()) :
@@ -303,11 +311,7 @@ public final class CommandApplier
 
     private void steering(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, SteeringWeightsDecoder.BLOCK_LENGTH);
-        final SteeringWeightsDecoder m = steering;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(decodedLength(m::sbeDecodedLength), length);
-        m.sbeRewind();
+        final SteeringWeightsDecoder m = open(steering, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final RouteKey key = routeKey(m.family(), m.prefixLength(), m.prefixHi(), m.prefixLo());
         final List<NextHop> current = forwarding.nextHops(key);
@@ -339,11 +343,7 @@ public final class CommandApplier
 
     private void tunnelCreate(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, TunnelCreateDecoder.BLOCK_LENGTH);
-        final TunnelCreateDecoder m = tunnelCreate;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(decodedLength(m::sbeDecodedLength), length);
-        m.sbeRewind();
+        final TunnelCreateDecoder m = open(tunnelCreate, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final TunnelTable table = requireTunnels("protocol");
         final TunnelProtocol protocol = m.protocol();
@@ -486,11 +486,7 @@ public final class CommandApplier
 
     private void tunnelScale(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, TunnelScaleDecoder.BLOCK_LENGTH);
-        final TunnelScaleDecoder m = tunnelScale;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(decodedLength(m::sbeDecodedLength), length);
-        m.sbeRewind();
+        final TunnelScaleDecoder m = open(tunnelScale, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final long bandwidth = m.bandwidthBitsPerSecond();
         final String name = name(m.nameLength(), m.name(), "name", false);
@@ -512,11 +508,7 @@ public final class CommandApplier
 
     private void tunnelDelete(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, TunnelDeleteDecoder.BLOCK_LENGTH);
-        final TunnelDeleteDecoder m = tunnelDelete;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(decodedLength(m::sbeDecodedLength), length);
-        m.sbeRewind();
+        final TunnelDeleteDecoder m = open(tunnelDelete, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final String name = name(m.nameLength(), m.name(), "name", false);
         final TunnelTable table = requireTunnels("name");
@@ -537,11 +529,7 @@ public final class CommandApplier
 
     private void prediction(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, FailurePredictionDecoder.BLOCK_LENGTH);
-        final FailurePredictionDecoder m = prediction;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(decodedLength(m::sbeDecodedLength), length);
-        m.sbeRewind();
+        final FailurePredictionDecoder m = open(prediction, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final float probability = m.probability();
         if (!(probability >= 0f && probability <= 1f))
@@ -583,11 +571,7 @@ public final class CommandApplier
 
     private void faultInjection(final DirectBuffer buffer, final int body, final int blockLength, final int length)
     {
-        checkBlock(blockLength, FaultInjectionDecoder.BLOCK_LENGTH);
-        final FaultInjectionDecoder m = faultInjection;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(decodedLength(m::sbeDecodedLength), length);
-        m.sbeRewind();
+        final FaultInjectionDecoder m = open(faultInjection, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         final long delay = m.delayNanos();
         final long drop = m.dropPartsPerMillion();
@@ -611,10 +595,7 @@ public final class CommandApplier
     private void command(final DirectBuffer buffer, final int body, final int blockLength, final int length,
         final boolean replaying)
     {
-        checkBlock(blockLength, CommandDecoder.BLOCK_LENGTH);
-        final CommandDecoder m = command;
-        m.wrap(buffer, body, blockLength, MessageHeaderDecoder.SCHEMA_VERSION);
-        checkLength(MessageHeaderDecoder.ENCODED_LENGTH + blockLength, length);
+        final CommandDecoder m = open(command, buffer, body, blockLength, length);
         ids(m.correlationId(), m.sentNanos());
         if (m.command() == io.flowlane.controlplane.sbe.CommandKind.NULL_VAL)
         {
