@@ -33,6 +33,8 @@ import org.agrona.concurrent.status.CountersManager;
 public final class TunnelTable implements TunnelDirectory
 {
     public static final byte GRE_ENCAP = StageId.FIRST_ENCAP;
+    /** Largest injected per-packet delay: half the 100 us beyond which a transit sample counts as a preemption. */
+    public static final long MAX_FAULT_DELAY_NANOS = 50_000;
     public static final byte ESP_ENCRYPT = StageId.FIRST_ENCAP + 1;
     public static final byte GRE_DECAP = StageId.FIRST_DECAP;
     public static final byte ESP_DECRYPT = StageId.FIRST_DECAP + 1;
@@ -198,9 +200,10 @@ public final class TunnelTable implements TunnelDirectory
      */
     public void injectFault(final String name, final long delayNanos, final int dropPpm, final long tscHz)
     {
-        if (delayNanos < 0 || delayNanos > 1_000_000)
+        if (delayNanos < 0 || delayNanos > MAX_FAULT_DELAY_NANOS)
         {
-            throw new IllegalArgumentException("delayNanos: " + delayNanos + " is outside 0..1000000");
+            // Above this a sample would look like a preempted worker and be left out of the transit cost.
+            throw new IllegalArgumentException("delayNanos: " + delayNanos + " is outside 0.." + MAX_FAULT_DELAY_NANOS);
         }
         if (dropPpm < 0 || dropPpm > 1_000_000)
         {

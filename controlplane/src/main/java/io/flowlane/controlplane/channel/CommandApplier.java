@@ -122,7 +122,8 @@ public final class CommandApplier
      * Checks and applies the message in {@code buffer[offset, offset + length)}.
      *
      * @param replaying true when re-applying the journal: commands that only ask for something
-     *                  (telemetry, digest, ping) and predictions are skipped
+     *                  (telemetry, digest, ping, listings) are not acted on; predictions are
+     *                  re-checked but change nothing
      */
     public Outcome apply(final DirectBuffer buffer, final int offset, final int length, final boolean replaying)
     {
@@ -152,6 +153,14 @@ public final class CommandApplier
         {
             outcome.field = rejection.field();
             outcome.reason = rejection.reason();
+            outcome.changedTables = false;
+        }
+        catch (final RuntimeException ex)
+        {
+            // A length or count crafted to pass the frame-length check (a negative var-data length
+            // walks backwards) still fails somewhere in decoding, before anything is applied.
+            outcome.field = "message";
+            outcome.reason = "malformed: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : " " + ex.getMessage());
             outcome.changedTables = false;
         }
         return outcome;
@@ -400,7 +409,7 @@ public final class CommandApplier
             final long lifetimePackets = sas.lifetimePackets();
             final long lifetimeBytes = sas.lifetimeBytes();
             final int wrappedLength = sas.wrappedKeyLength();
-            if (wrappedLength > 256)
+            if (wrappedLength < 0 || wrappedLength > 256)
             {
                 throw new Rejection(path + ".wrappedKey", wrappedLength + " bytes is longer than any wrapped AES key");
             }
@@ -676,6 +685,10 @@ public final class CommandApplier
 
     private static String name(final int length, final String value, final String field, final boolean mayBeEmpty)
     {
+        if (length < 0)
+        {
+            throw new Rejection(field, "length " + Integer.toUnsignedString(length) + " is beyond any frame");
+        }
         if (length == 0 && !mayBeEmpty)
         {
             throw new Rejection(field, "empty");

@@ -119,6 +119,9 @@ public final class ControlClient implements AutoCloseable
     private ControlClient(final Config config)
     {
         this.config = config;
+        // Keys first: a bad key must fail before anything (driver, client) is started.
+        authenticator = config.hmacKey() == null ? null : new FrameAuthenticator(config.hmacKey());
+        keyWrap = config.keyEncryptionKey() == null ? null : new KeyWrap(config.keyEncryptionKey());
         MediaDriver launched = null;
         Aeron client = null;
         try
@@ -145,8 +148,6 @@ public final class ControlClient implements AutoCloseable
         }
         driver = launched;
         aeron = client;
-        authenticator = config.hmacKey() == null ? null : new FrameAuthenticator(config.hmacKey());
-        keyWrap = config.keyEncryptionKey() == null ? null : new KeyWrap(config.keyEncryptionKey());
         // Acks go to every controller listening: a random prefix keeps our correlation ids apart.
         correlationPrefix = (new SecureRandom().nextLong() & 0x7FFFFFL) << 40;
     }
@@ -184,6 +185,7 @@ public final class ControlClient implements AutoCloseable
         final RouteAddEncoder.NextHopsEncoder hops = routeAdd.nextHopsCount(nextHops.size());
         for (final NextHop hop : nextHops)
         {
+            checkWeight(hop.weight());
             hops.next()
                 .kind(NextHopKind.valueOf(hop.kind().name()))
                 .weight(hop.weight())
@@ -289,6 +291,7 @@ public final class ControlClient implements AutoCloseable
         final SteeringWeightsEncoder.WeightsEncoder group = steering.weightsCount(weights.length);
         for (final int weight : weights)
         {
+            checkWeight(weight);
             group.next().weight(weight);
         }
         return send(id, steering.encodedLength());
@@ -456,6 +459,14 @@ public final class ControlClient implements AutoCloseable
         }
         telemetryDecoder.wrapAndApplyHeader(in, offset, inHeader);
         telemetrySink.accept(telemetryDecoder);
+    }
+
+    private static void checkWeight(final int weight)
+    {
+        if (weight < 0 || weight > 65535)
+        {
+            throw new IllegalArgumentException("weight: " + weight + " is outside 0..65535");
+        }
     }
 
     private long correlationId()

@@ -70,9 +70,11 @@ public final class ControlEndpoint implements Agent, FragmentHandler
     private final Journal recoverFrom;
     private volatile long recovered = -1;
     private volatile boolean started;
-    private long applied;
-    private long rejected;
-    private long acksDropped;
+    // Written by the control thread only; volatile so HTTP and test threads read whole values.
+    private volatile long applied;
+    private volatile long rejected;
+    private volatile long authenticationFailures;
+    private volatile long acksDropped;
 
     ControlEndpoint(
         final Subscription commands, final Publication acks, final FrameAuthenticator authenticator,
@@ -142,9 +144,11 @@ public final class ControlEndpoint implements Agent, FragmentHandler
             messageLength = authenticator.verify(buffer, offset, length);
             if (messageLength < 0)
             {
+                // Not journalled (anyone who reaches the port could fill the disk) and answered
+                // once, without waiting out back pressure.
                 rejected++;
-                journal(Journal.Kind.COMMAND_REJECTED, buffer, offset, length);
-                sendAck(0, AckStatus.REJECTED, 0, 0, 0, "authentication", authenticator.failure());
+                authenticationFailures++;
+                sendAck(0, AckStatus.REJECTED, 0, 0, 0, "authentication", authenticator.failure(), false);
                 return;
             }
         }
@@ -153,7 +157,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
         {
             rejected++;
             journal(Journal.Kind.COMMAND_REJECTED, buffer, offset, messageLength);
-            sendAck(outcome.correlationId, AckStatus.REJECTED, outcome.templateId, 0, 0, outcome.field, outcome.reason);
+            sendAck(outcome.correlationId, AckStatus.REJECTED, outcome.templateId, 0, 0, outcome.field, outcome.reason, false);
             return;
         }
         applied++;
@@ -180,7 +184,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
             sendListing(outcome.correlationId, CommandKind.get((short)outcome.command), outcome.offset, outcome.limit);
         }
         final long now = System.nanoTime();
-        sendAck(outcome.correlationId, AckStatus.APPLIED, outcome.templateId, now, now - outcome.sentNanos, "", result);
+        sendAck(outcome.correlationId, AckStatus.APPLIED, outcome.templateId, now, now - outcome.sentNanos, "", result, true);
     }
 
     /** Re-applies the journal's applied commands (restart recovery); runs before the first poll. */
@@ -221,7 +225,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
                 final int slot = slot(pendingHead++);
                 final long updateLatency = now - pendingSent[slot];
                 latency.record(updateLatency);
-                sendAck(pendingCorrelation[slot], AckStatus.APPLIED, pendingTemplate[slot], now, updateLatency, "", "");
+                sendAck(pendingCorrelation[slot], AckStatus.APPLIED, pendingTemplate[slot], now, updateLatency, "", "", true);
                 acked++;
             }
         }
@@ -229,7 +233,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
     }
 
     private void sendAck(final long correlationId, final AckStatus status, final int templateId, final long appliedNanos,
-        final long latencyNanos, final String field, final String reason)
+        final long latencyNanos, final String field, final String reason, final boolean waitOutBackPressure)
     {
         ack.wrapAndApplyHeader(ackBuffer, 0, ackHeader)
             .correlationId(correlationId)
@@ -241,7 +245,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
             .reason(reason.length() > 1024 ? reason.substring(0, 1024) : reason);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + ack.encodedLength();
         journal(Journal.Kind.ACK, ackBuffer, 0, length);
-        offer(acks, ackBuffer, length);
+        offer(acks, ackBuffer, length, waitOutBackPressure ? MAX_OFFER_ATTEMPTS : 1);
     }
 
     private void sendListing(final long correlationId, final CommandKind kind, final int offset, final int limit)
@@ -258,13 +262,18 @@ public final class ControlEndpoint implements Agent, FragmentHandler
             .total(total[0])
             .firstRow(offset)
             .putRows(bytes, 0, bytes.length);
-        offer(acks, listingBuffer, MessageHeaderEncoder.ENCODED_LENGTH + listing.encodedLength());
+        offer(acks, listingBuffer, MessageHeaderEncoder.ENCODED_LENGTH + listing.encodedLength(), MAX_OFFER_ATTEMPTS);
     }
 
     /** Offers with bounded retries: a controller that stops reading must not stall the tables' writer. */
-    private void offer(final Publication publication, final DirectBuffer buffer, final int length)
+    private void offer(final Publication publication, final DirectBuffer buffer, final int length, final int attempts)
     {
-        for (int attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++)
+        if (length > publication.maxMessageLength())
+        {
+            acksDropped++;
+            return;
+        }
+        for (int attempt = 0; attempt < attempts; attempt++)
         {
             final long result = publication.offer(buffer, 0, length);
             if (result > 0)
@@ -307,6 +316,12 @@ public final class ControlEndpoint implements Agent, FragmentHandler
     public long rejected()
     {
         return rejected;
+    }
+
+    /** UDP frames refused by the authenticator (not journalled). */
+    public long authenticationFailures()
+    {
+        return authenticationFailures;
     }
 
     public long acksDropped()

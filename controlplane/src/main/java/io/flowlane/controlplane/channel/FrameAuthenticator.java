@@ -20,8 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Replay protection: a sender numbers its frames with microseconds since the epoch, forced to
  * increase by at least one per frame; the receiver accepts a frame only if its number is above
  * the last one it accepted from that sender and within {@link #FRESHNESS_MICROS} of its own
- * clock. So a captured frame replayed later is refused (either not newer, or stale), also after
- * either side restarts, without any state on disk. Needs clocks within 30 s of each other (NTP).
+ * clock. So a captured frame replayed later is refused (either not newer, or stale) without any
+ * state on disk. Needs clocks within 30 s of each other (NTP). Limits: within those 30 s a frame
+ * could still be replayed to a data plane that restarted (it forgot the sender) or to another one
+ * sharing the key (the MAC does not name the receiver); use one key per appliance. Acks and
+ * telemetry coming back are not signed.
  */
 public final class FrameAuthenticator
 {

@@ -24,6 +24,8 @@ import java.util.List;
 final class Listings
 {
     static final int MAX_ROWS = 10_000;
+    /** Rows stop here even if fewer than asked (an ECMP route's row can be long): a listing is one Aeron message. */
+    static final int MAX_CHARS = 1 << 20;
 
     private Listings()
     {
@@ -42,7 +44,7 @@ final class Listings
                 text.append("prefix\tnext-hops\n");
                 final List<RouteKey> keys = forwarding.sortedRouteKeys();
                 total[0] = keys.size();
-                for (int i = offset; i < Math.min(keys.size(), offset + count); i++)
+                for (int i = offset; i < Math.min(keys.size(), offset + count) && text.length() < MAX_CHARS; i++)
                 {
                     final RouteKey key = keys.get(i);
                     text.append(key).append('\t');
@@ -97,11 +99,17 @@ final class Listings
                 }
                 esp.sort(Comparator.comparing(EspTunnel::name));
                 total[0] = 2L * esp.size();
-                for (int i = offset / 2; i < Math.min(esp.size(), (offset + count + 1) / 2); i++)
+                for (int row = offset; row < Math.min(2 * esp.size(), offset + count); row++)
                 {
-                    final EspTunnel e = esp.get(i);
-                    sa(text, e.name(), "out", e.outbound(), tunnels.transmitSequence(e.name()));
-                    sa(text, e.name(), "in", e.inbound(), tunnels.receiveSequence(e.name()));
+                    final EspTunnel e = esp.get(row / 2);
+                    if (row % 2 == 0)
+                    {
+                        sa(text, e.name(), "out", e.outbound(), tunnels.transmitSequence(e.name()));
+                    }
+                    else
+                    {
+                        sa(text, e.name(), "in", e.inbound(), tunnels.receiveSequence(e.name()));
+                    }
                 }
             }
             default -> throw new IllegalArgumentException("not a listing: " + kind);

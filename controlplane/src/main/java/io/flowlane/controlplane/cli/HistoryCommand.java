@@ -78,6 +78,10 @@ final class HistoryCommand implements Callable<Integer>
                     buffer.getBytes(offset, text);
                     detail = new String(text, StandardCharsets.UTF_8);
                 }
+                else if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+                {
+                    what = "(" + length + " bytes: not a message)";
+                }
                 else
                 {
                     header.wrap(buffer, offset);

@@ -130,14 +130,20 @@ final class RouteCommand
 
         private int weight(final String text)
         {
+            final int weight;
             try
             {
-                return Integer.parseInt(text);
+                weight = Integer.parseInt(text);
             }
             catch (final NumberFormatException ex)
             {
                 throw new ParameterException(spec.commandLine(), "weight '" + text + "' is not a number");
             }
+            if (weight < 1 || weight > 65535)
+            {
+                throw new ParameterException(spec.commandLine(), "weight " + weight + " is outside 1..65535");
+            }
+            return weight;
         }
     }
 

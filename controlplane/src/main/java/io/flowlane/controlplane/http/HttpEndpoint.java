@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 public final class HttpEndpoint implements AutoCloseable
 {
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor;
     private final byte[] token;
     private final Appliance appliance;
     private final TunnelsRuntime tunnels;
@@ -63,13 +64,14 @@ public final class HttpEndpoint implements AutoCloseable
         this.control = control;
         this.latency = latency;
         this.journal = journal;
-        server = HttpServer.create(listen, 16);
-        server.setExecutor(Executors.newFixedThreadPool(2, runnable ->
+        executor = Executors.newFixedThreadPool(2, runnable ->
         {
             final Thread thread = new Thread(runnable, "flowlane-http");
             thread.setDaemon(true);
             return thread;
-        }));
+        });
+        server = HttpServer.create(listen, 16);
+        server.setExecutor(executor);
         server.createContext("/metrics", exchange -> serve(exchange, "text/plain; version=0.0.4", this::metrics));
         server.createContext("/api/topology", exchange -> serve(exchange, "application/json", this::topology));
         server.createContext("/api/performance", exchange -> serve(exchange, "application/json", this::performance));
@@ -151,7 +153,7 @@ public final class HttpEndpoint implements AutoCloseable
         {
             final Interface itf = interfaces.get(i);
             json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                "{\"name\":\"%s\",\"port\":%d,\"vlan\":%d,\"mac\":\"%s\",\"mtu\":%d,\"ipv4\":[", itf.name(), itf.port(), itf.vlan(),
+                "{\"name\":\"%s\",\"port\":%d,\"vlan\":%d,\"mac\":\"%s\",\"mtu\":%d,\"ipv4\":[", escape(itf.name()), itf.port(), itf.vlan(),
                 EthernetHeader.macToString(itf.mac()), itf.mtu()));
             for (int a = 0; a < itf.ipv4().length; a++)
             {
@@ -168,7 +170,7 @@ public final class HttpEndpoint implements AutoCloseable
         {
             final Tunnel tunnel = all.get(t);
             json.append(t == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                "{\"name\":\"%s\",\"protocol\":\"%s\",\"endpoints\":\"%s\",\"mtu\":%d,\"bandwidth_bps\":%d}", tunnel.name(),
+                "{\"name\":\"%s\",\"protocol\":\"%s\",\"endpoints\":\"%s\",\"mtu\":%d,\"bandwidth_bps\":%d}", escape(tunnel.name()),
                 tunnel.protocol(), tunnel.endpoints(), tunnel.mtu(), tunnel.bandwidth()));
         }
         return json.append("]}\n").toString();
@@ -222,6 +224,28 @@ public final class HttpEndpoint implements AutoCloseable
         return lines.toString();
     }
 
+    /** Names come from configs and the control channel: escape what JSON cannot carry as is. */
+    private static String escape(final String text)
+    {
+        final StringBuilder out = new StringBuilder(text.length());
+        for (final char c : text.toCharArray())
+        {
+            if (c == '"' || c == '\\')
+            {
+                out.append('\\').append(c);
+            }
+            else if (c < 0x20)
+            {
+                out.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     private static Map<String, String> query(final String raw)
     {
         final Map<String, String> map = new LinkedHashMap<>();
@@ -263,5 +287,6 @@ public final class HttpEndpoint implements AutoCloseable
     public void close()
     {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -40,9 +40,10 @@ public final class TunnelFailover
             {
                 throw new IllegalArgumentException("failureThreshold: " + failureThreshold + " is outside (0, 1)");
             }
-            if (steps < 1 || steps > 64)
+            if (steps < 2 || steps > 64)
             {
-                throw new IllegalArgumentException("steps: " + steps + " is outside 1..64");
+                // The first step makes the route an ECMP group with both tunnels weighted at least 1.
+                throw new IllegalArgumentException("steps: " + steps + " is outside 2..64");
             }
         }
     }
@@ -112,6 +113,12 @@ public final class TunnelFailover
             }
         }
         standbyExists |= standbySeen;
+        if (state == State.STEERING)
+        {
+            // Once moving, keep moving: a primary that stopped answering (no samples) is no reason to wait.
+            nextStep(lastProbability);
+            return;
+        }
         if (transit <= 0)
         {
             return; // no packets sampled on the primary in this interval (or it is gone)
@@ -129,8 +136,7 @@ public final class TunnelFailover
                     startMoving(primaryId, probability);
                 }
             }
-            case STEERING -> nextStep(probability);
-            case MOVED, REMOVED ->
+            case STEERING, MOVED, REMOVED ->
             {
             }
         }

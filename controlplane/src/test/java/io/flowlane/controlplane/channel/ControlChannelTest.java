@@ -297,6 +297,14 @@ class ControlChannelTest
         rawRejected(frame, length + 5, b -> { }, "length");
         rawRejected(frame, 5, b -> { }, "length");
         rawRejected(frame, length, b -> b.putShort(0, (short)(b.getShort(0) - 1)), "blockLength");
+        // A var-data length with the top bit set reads as negative and walks backwards: refused, not lost.
+        // (header 8 + RouteAdd block 34 + group header 4 + next-hop block 19 = the interfaceName length)
+        rawRejected(frame, length, b -> b.putInt(65, 0xFFFF_FFF8), "length");
+        rawRejected(frame, length, b ->
+        {
+            b.putInt(65, 0xFFFF_FFF8);
+            b.putInt(61, b.getInt(61) + 8); // crafted so the backwards walk still adds up to the frame's length:
+        }, "message");                      // only decoding catches it, and it is refused like any bad message
 
         assertEquals(before, digest(), "no rejected message changed the tables");
     }
