@@ -29,10 +29,11 @@ public final class TunnelStages
     private final int worker;
     private final TokenBuckets buckets;
     final long[] counters;
-    /** Per slot: sampled cycles and samples (one packet in 64 through {@link #admit}). */
+    /** Per slot: sampled cycles and samples (one packet in 64 of each tunnel's, through {@link #admit}). */
     final long[] latency;
     private static final long LATENCY_SAMPLE_MASK = 63;
-    private long admitted;
+    /** Per slot: packets admitted, so every tunnel gets one sample in 64 of its own packets. */
+    private final long[] admitted;
     /** 100 us in TSC cycles: no path we measure takes that long per packet unless the worker was preempted. */
     private final long preemptedCycles = io.flowlane.dataplane.eal.Eal.tscHz() / 10_000;
     private long random = 0x9E3779B97F4A7C15L;
@@ -46,6 +47,7 @@ public final class TunnelStages
         this.buckets = new TokenBuckets(capacity, workers);
         this.counters = table.traffic[worker];
         this.latency = table.latency[worker];
+        this.admitted = new long[capacity];
         this.s = table.current();
     }
 
@@ -106,7 +108,7 @@ public final class TunnelStages
             v.drop(i, DropReason.TUNNEL_SHAPED);
             return false;
         }
-        final boolean sampled = (++admitted & LATENCY_SAMPLE_MASK) == 0;
+        final boolean sampled = (++admitted[slot] & LATENCY_SAMPLE_MASK) == 0;
         final long start = sampled ? FastPath.rdtsc() : 0;
         if (s.faultDelayCycles[slot] != 0 || s.faultDropPpm[slot] != 0)
         {

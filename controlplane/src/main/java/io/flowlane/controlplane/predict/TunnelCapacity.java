@@ -29,6 +29,7 @@ public final class TunnelCapacity
     private final Map<String, CapacityPlanner> planners = new HashMap<>();
     private final Map<String, long[]> lastBytes = new HashMap<>();
     private final List<Decision> decisions = new ArrayList<>();
+    private final Map<String, Long> lastCapacityWarning = new HashMap<>();
     private final Journal journal;
 
     /** @param journal the control plane's decision journal, or null */
@@ -59,7 +60,21 @@ public final class TunnelCapacity
             final double bitsPerSecond = (bytes - last[0]) * 8e9 / (now - last[1]);
             final CapacityPlanner.Plan plan = planners.computeIfAbsent(name, plannerFor)
                 .observe(now, interval, bitsPerSecond, shaped);
-            if (plan.newBitsPerSecond() > shaped)
+            if (plan.anotherTunnel() && plan.newBitsPerSecond() <= shaped)
+            {
+                // Already at one tunnel's maximum: nothing to scale, but say (once a minute) that one is not enough.
+                if (now - lastCapacityWarning.getOrDefault(name, Long.MIN_VALUE / 2) > 60_000_000_000L)
+                {
+                    lastCapacityWarning.put(name, now);
+                    decisions.add(new Decision(System.nanoTime(), name, shaped, true, plan.reason()));
+                    if (journal != null)
+                    {
+                        journal.appendDecision(System.currentTimeMillis() * 1_000_000L, "tunnel " + name + " at its maximum: " +
+                            plan.reason());
+                    }
+                }
+            }
+            else if (plan.newBitsPerSecond() > shaped)
             {
                 final ControlClient.Ack ack = client.awaitAck(client.tunnelScale(name, plan.newBitsPerSecond()), 5_000);
                 if (!ack.applied())
