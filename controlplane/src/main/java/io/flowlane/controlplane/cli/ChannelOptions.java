@@ -2,6 +2,7 @@ package io.flowlane.controlplane.cli;
 
 import io.flowlane.controlplane.channel.ControlChannelConfig;
 import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.text.Json;
 
 import picocli.CommandLine.Option;
 

@@ -3,6 +3,8 @@ package io.flowlane.controlplane.cli;
 import io.flowlane.controlplane.journal.Journal;
 import io.flowlane.controlplane.sbe.AckDecoder;
 import io.flowlane.controlplane.sbe.MessageHeaderDecoder;
+import io.flowlane.controlplane.text.Durations;
+import io.flowlane.controlplane.text.Json;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +16,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
@@ -123,7 +124,7 @@ final class HistoryCommand implements Callable<Integer>
     {
         try
         {
-            final Instant at = text.contains("T") ? Instant.parse(text) : Instant.now().minus(duration(text));
+            final Instant at = text.contains("T") ? Instant.parse(text) : Instant.now().minus(Durations.parse(text));
             return at.getEpochSecond() * 1_000_000_000L + at.getNano();
         }
         catch (final RuntimeException ex)
@@ -131,18 +132,5 @@ final class HistoryCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), option + ": '" + text + "' is neither a duration (90s, 10m, 2h, 1d) " +
                 "nor an instant (2026-11-23T14:00:00Z)");
         }
-    }
-
-    private static Duration duration(final String text)
-    {
-        final long amount = Long.parseLong(text.substring(0, text.length() - 1));
-        return switch (text.charAt(text.length() - 1))
-        {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            case 'h' -> Duration.ofHours(amount);
-            case 'd' -> Duration.ofDays(amount);
-            default -> throw new IllegalArgumentException(text);
-        };
     }
 }

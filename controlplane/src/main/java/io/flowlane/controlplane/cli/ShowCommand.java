@@ -3,6 +3,7 @@ package io.flowlane.controlplane.cli;
 import io.flowlane.controlplane.channel.ControlClient;
 import io.flowlane.controlplane.sbe.CommandKind;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
+import io.flowlane.controlplane.text.Json;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -3,6 +3,8 @@ package io.flowlane.controlplane.http;
 import io.flowlane.controlplane.channel.ControlEndpoint;
 import io.flowlane.controlplane.channel.UpdateLatency;
 import io.flowlane.controlplane.journal.Journal;
+import io.flowlane.controlplane.text.Durations;
+import io.flowlane.controlplane.text.Json;
 import io.flowlane.dataplane.Appliance;
 import io.flowlane.dataplane.packet.EthernetHeader;
 import io.flowlane.dataplane.packet.Ipv4Header;
@@ -153,7 +155,7 @@ public final class HttpEndpoint implements AutoCloseable
         {
             final Interface itf = interfaces.get(i);
             json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                "{\"name\":\"%s\",\"port\":%d,\"vlan\":%d,\"mac\":\"%s\",\"mtu\":%d,\"ipv4\":[", escape(itf.name()), itf.port(), itf.vlan(),
+                "{\"name\":\"%s\",\"port\":%d,\"vlan\":%d,\"mac\":\"%s\",\"mtu\":%d,\"ipv4\":[", Json.escape(itf.name()), itf.port(), itf.vlan(),
                 EthernetHeader.macToString(itf.mac()), itf.mtu()));
             for (int a = 0; a < itf.ipv4().length; a++)
             {
@@ -170,7 +172,7 @@ public final class HttpEndpoint implements AutoCloseable
         {
             final Tunnel tunnel = all.get(t);
             json.append(t == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                "{\"name\":\"%s\",\"protocol\":\"%s\",\"endpoints\":\"%s\",\"mtu\":%d,\"bandwidth_bps\":%d}", escape(tunnel.name()),
+                "{\"name\":\"%s\",\"protocol\":\"%s\",\"endpoints\":\"%s\",\"mtu\":%d,\"bandwidth_bps\":%d}", Json.escape(tunnel.name()),
                 tunnel.protocol(), tunnel.endpoints(), tunnel.mtu(), tunnel.bandwidth()));
         }
         return json.append("]}\n").toString();
@@ -205,7 +207,15 @@ public final class HttpEndpoint implements AutoCloseable
             throw new IllegalArgumentException("this appliance keeps no journal (control.journal)");
         }
         final Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        final Duration since = duration(query.getOrDefault("since", "10m"));
+        final Duration since;
+        try
+        {
+            since = Durations.parse(query.getOrDefault("since", "10m"));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("since: " + ex.getMessage());
+        }
         final String kind = query.get("kind");
         final Instant from = Instant.now().minus(since);
         final StringBuilder lines = new StringBuilder();
@@ -224,28 +234,6 @@ public final class HttpEndpoint implements AutoCloseable
         return lines.toString();
     }
 
-    /** Names come from configs and the control channel: escape what JSON cannot carry as is. */
-    private static String escape(final String text)
-    {
-        final StringBuilder out = new StringBuilder(text.length());
-        for (final char c : text.toCharArray())
-        {
-            if (c == '"' || c == '\\')
-            {
-                out.append('\\').append(c);
-            }
-            else if (c < 0x20)
-            {
-                out.append(String.format("\\u%04x", (int)c));
-            }
-            else
-            {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
     private static Map<String, String> query(final String raw)
     {
         final Map<String, String> map = new LinkedHashMap<>();
@@ -261,26 +249,6 @@ public final class HttpEndpoint implements AutoCloseable
             }
         }
         return map;
-    }
-
-    private static Duration duration(final String text)
-    {
-        try
-        {
-            final long amount = Long.parseLong(text.substring(0, text.length() - 1));
-            return switch (text.charAt(text.length() - 1))
-            {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'd' -> Duration.ofDays(amount);
-                default -> throw new IllegalArgumentException(text);
-            };
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new IllegalArgumentException("since: '" + text + "' is not a duration (90s, 10m, 2h, 1d)");
-        }
     }
 
     @Override

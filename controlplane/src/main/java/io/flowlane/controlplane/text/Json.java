@@ -1,13 +1,13 @@
-package io.flowlane.controlplane.cli;
+package io.flowlane.controlplane.text;
 
-/** The little JSON the CLI writes (strings escaped by hand: no JSON library in this module). */
-final class Json
+/** The little JSON the CLI and the HTTP endpoint write (strings escaped by hand: no JSON library in this module). */
+public final class Json
 {
     private Json()
     {
     }
 
-    static String escape(final String text)
+    public static String escape(final String text)
     {
         final StringBuilder out = new StringBuilder(text.length() + 8);
         for (int i = 0; i < text.length(); i++)
