@@ -167,9 +167,9 @@ public final class Appliance implements AutoCloseable
         }
         controlAgent = new ControlAgent(control, neighborEvents);
         controlDuties = new DynamicCompositeAgent("control", controlAgent);
-        controlRunner = new AgentRunner(config.workers().controlIdle() == ApplianceConfig.IdleStrategy.BACKOFF ?
-            new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)) :
-            idleStrategy(config.workers().controlIdle()), this::onAgentError, null, controlDuties);
+        // The control thread backs off to shorter parks than a worker: it answers the control channel.
+        controlRunner = new AgentRunner(idleStrategy(config.workers().controlIdle(), TimeUnit.MICROSECONDS.toNanos(100)),
+            this::onAgentError, null, controlDuties);
 
         for (final EthPort port : ports)
         {
@@ -183,7 +183,8 @@ public final class Appliance implements AutoCloseable
         AgentRunner.startOnThread(controlRunner);
         for (final Worker worker : workers)
         {
-            final AgentRunner runner = new AgentRunner(idleStrategy(config.workers().idle()), this::onAgentError, null, worker);
+            final AgentRunner runner = new AgentRunner(idleStrategy(config.workers().idle(), TimeUnit.MILLISECONDS.toNanos(1)),
+                this::onAgentError, null, worker);
             workerRunners.add(runner);
             AgentRunner.startOnThread(runner);
         }
@@ -338,12 +339,13 @@ public final class Appliance implements AutoCloseable
         LOG.log(System.Logger.Level.ERROR, "agent failed", error);
     }
 
-    private static IdleStrategy idleStrategy(final ApplianceConfig.IdleStrategy idle)
+    /** @param maxParkNanos BACKOFF's longest park */
+    private static IdleStrategy idleStrategy(final ApplianceConfig.IdleStrategy idle, final long maxParkNanos)
     {
         return switch (idle)
         {
             case BUSY_SPIN -> new BusySpinIdleStrategy();
-            case BACKOFF -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+            case BACKOFF -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), maxParkNanos);
             case YIELD -> new YieldingIdleStrategy();
         };
     }

@@ -50,9 +50,7 @@ public record ApplianceConfig(
     }
 
     /**
-     * @param cores  one CPU per worker; -1 leaves a worker unpinned
-     */
-    /**
+     * @param cores       one CPU per worker; -1 leaves a worker unpinned
      * @param controlIdle how the control thread (table writer, control channel) waits for work:
      *                    BACKOFF (default) parks up to 100 us; YIELD answers control messages in
      *                    tens of microseconds at the cost of a mostly-busy housekeeping CPU
