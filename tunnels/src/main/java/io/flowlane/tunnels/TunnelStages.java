@@ -144,11 +144,16 @@ public final class TunnelStages
                 Thread.onSpinWait();
             }
         }
+        final int dropPpm = s.faultDropPpm[slot];
+        if (dropPpm == 0)
+        {
+            return false;
+        }
         // xorshift: a cheap allocation-free draw for the drop probability.
         random ^= random << 13;
         random ^= random >>> 7;
         random ^= random << 17;
-        return s.faultDropPpm[slot] != 0 && Long.remainderUnsigned(random, 1_000_000) < s.faultDropPpm[slot];
+        return Long.remainderUnsigned(random, 1_000_000) < dropPpm;
     }
 
     public boolean hasHeadroom(final long mbuf, final long l3, final int overhead)

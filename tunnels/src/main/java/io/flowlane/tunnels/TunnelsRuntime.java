@@ -76,35 +76,32 @@ public final class TunnelsRuntime implements ExtensionRuntime
      */
     public long[] counters(final String name)
     {
-        final int slot = table.index(name);
-        if (slot < 0)
-        {
-            throw new IllegalArgumentException("name: no tunnel named '" + name + "'");
-        }
-        final long[] sum = new long[TunnelStages.COUNTERS];
-        for (final TunnelStages stages : workers)
-        {
-            for (int c = 0; c < sum.length; c++)
-            {
-                sum[c] += stages.counters[slot * TunnelStages.COUNTERS + c];
-            }
-        }
-        return sum;
+        return sumOverWorkers(name, TunnelStages.COUNTERS, stages -> stages.counters);
     }
 
     /** A tunnel's sampled transit: {cycles, samples} summed over workers (plain reads; for rates, take deltas). */
     public long[] latencySamples(final String name)
+    {
+        return sumOverWorkers(name, 2, stages -> stages.latency);
+    }
+
+    /** Sums one tunnel's {@code width} values (at slot * width) of a per-worker array over the workers. */
+    private long[] sumOverWorkers(final String name, final int width,
+        final java.util.function.Function<TunnelStages, long[]> perWorker)
     {
         final int slot = table.index(name);
         if (slot < 0)
         {
             throw new IllegalArgumentException("name: no tunnel named '" + name + "'");
         }
-        final long[] sum = new long[2];
+        final long[] sum = new long[width];
         for (final TunnelStages stages : workers)
         {
-            sum[0] += stages.latency[2 * slot];
-            sum[1] += stages.latency[2 * slot + 1];
+            final long[] values = perWorker.apply(stages);
+            for (int c = 0; c < width; c++)
+            {
+                sum[c] += values[slot * width + c];
+            }
         }
         return sum;
     }
