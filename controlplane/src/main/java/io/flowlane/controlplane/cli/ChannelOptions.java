@@ -23,6 +23,12 @@ final class ChannelOptions
 
     ControlClient connect()
     {
+        return connect(null);
+    }
+
+    /** @param keyEncryptionKey the appliance's KEK when SA keys are sent, else null */
+    ControlClient connect(final byte[] keyEncryptionKey)
+    {
         if (!new java.io.File(aeronDir, "cnc.dat").exists())
         {
             throw new FlowlaneCli.Unreachable("no appliance control channel at " + aeronDir +
@@ -30,7 +36,7 @@ final class ChannelOptions
         }
         try
         {
-            return ControlClient.connect(ControlClient.Config.ipc(aeronDir, null)).awaitConnected(timeoutMillis);
+            return ControlClient.connect(ControlClient.Config.ipc(aeronDir, keyEncryptionKey)).awaitConnected(timeoutMillis);
         }
         catch (final RuntimeException ex)
         {

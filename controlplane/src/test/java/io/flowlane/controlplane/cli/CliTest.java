@@ -40,7 +40,9 @@ class CliTest
           aeron-dir: %s
           journal: %s
           telemetry-interval-ms: 50
+          key-encryption-key-file: %s
         """;
+    static final String KEK = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
     static Path work;
     static ApplianceHarness harness;
@@ -53,7 +55,13 @@ class CliTest
     static void start() throws IOException
     {
         work = Files.createTempDirectory("flowlane-cli");
-        harness = new ApplianceHarness(YAML.formatted(AERON_DIR, work.resolve("journal")), 1, "cli_w", "cli_e");
+        Files.writeString(work.resolve("kek"), KEK + "\n");
+        harness = new ApplianceHarness(yaml(work.resolve("journal")), 1, "cli_w", "cli_e");
+    }
+
+    static String yaml(final Path journal)
+    {
+        return YAML.formatted(AERON_DIR, journal, work.resolve("kek"));
     }
 
     @AfterAll
@@ -85,13 +93,13 @@ class CliTest
     void validateAcceptsAGoodConfigAndNamesLineAndFieldOfABadOne() throws IOException
     {
         final Path good = work.resolve("good.yaml");
-        Files.writeString(good, YAML.formatted(AERON_DIR, work.resolve("j2")));
+        Files.writeString(good, yaml(work.resolve("j2")));
         final Run ok = cli("validate", good.toString());
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("valid (2 port(s), 2 interface(s), 1 worker(s), 0 route(s), 2 extension(s))"), ok.out());
 
         final Path bad = work.resolve("bad.yaml");
-        Files.writeString(bad, YAML.formatted(AERON_DIR, work.resolve("j3")).replace("telemetry-interval-ms: 50",
+        Files.writeString(bad, yaml(work.resolve("j3")).replace("telemetry-interval-ms: 50",
             "telemetry-interval-ms: 0"));
         final Run refused = cli("validate", bad.toString());
         assertEquals(2, refused.exit());
@@ -136,6 +144,56 @@ class CliTest
         assertEquals(0, remote("route", "del", "203.0.113.0/24").exit());
         west.send(packet);
         assertTrue(east.receive(1, 300).isEmpty(), "route deleted by the CLI");
+    }
+
+    @Test
+    void espTunnelAddSendsWrappedKeysAndTheTunnelEncryptsWithItsSpi() throws IOException
+    {
+        final Path keys = work.resolve("sa-keys");
+        Files.writeString(keys, """
+            # direction key salt
+            outbound 000102030405060708090a0b0c0d0e0f 01020304
+            inbound  f0e0d0c0b0a090807060504030201000 0a0b0c0d
+            """);
+        final Path wrongKek = work.resolve("wrong-kek");
+        Files.writeString(wrongKek, KEK.replace('0', 'f'));
+        final String[] add = {"tunnel", "add", "esp-cli", "--protocol", "esp", "--source", "10.1.0.1", "--destination", "10.1.0.2",
+            "--out-spi", "0x1001", "--in-spi", "0x2001", "--sa-keys", keys.toString(), "--selector", "10.0.0.0/24=192.0.2.0/24"};
+
+        final Run wrong = remote(concat(add, "--kek-file", wrongKek.toString()));
+        assertEquals(1, wrong.exit(), "the appliance cannot unwrap keys wrapped under another KEK: " + wrong.out());
+        assertTrue(wrong.err().contains("securityAssociations[0].wrappedKey"), wrong.err());
+        final Run noKeys = remote("tunnel", "add", "esp-x", "--protocol", "esp", "--source", "10.1.0.1", "--destination", "10.1.0.2",
+            "--out-spi", "0x1001", "--in-spi", "0x2001", "--kek-file", work.resolve("kek").toString());
+        assertEquals(2, noKeys.exit());
+        assertTrue(noKeys.err().contains("--sa-keys: required"), noKeys.err());
+
+        final Run added = remote(concat(add, "--kek-file", work.resolve("kek").toString()));
+        assertEquals(0, added.exit(), added.err());
+        final Run sa = remote("show", "sa");
+        assertTrue(sa.out().contains("esp-cli") && sa.out().contains("0x1001") && sa.out().contains("0x2001"), sa.out());
+        assertTrue(!sa.out().contains("000102030405060708090a0b0c0d0e0f"), "no key in the listing");
+
+        assertEquals(0, remote("route", "add", "198.51.100.0/24", "--tunnel", "esp-cli").exit());
+        final TestPort west = harness.link("cli_w");
+        final TestPort east = harness.link("cli_e");
+        west.send(Frames.udp4(harness.appliance.port("west").mac(), 0x02_00_00_00_00_32L, 0, ip(10, 0, 0, 50),
+            ip(198, 51, 100, 9), 64, 1000, 80, 18));
+        final List<byte[]> out = east.receive(1, 2000);
+        assertEquals(1, out.size(), "encrypted into the tunnel the CLI added");
+        final byte[] frame = out.get(0);
+        assertEquals(50, frame[14 + 9], "IP protocol ESP");
+        assertEquals(0x1001, java.nio.ByteBuffer.wrap(frame, 14 + 20, 4).getInt(), "the outbound SA's SPI");
+
+        assertEquals(0, remote("route", "del", "198.51.100.0/24").exit());
+        assertEquals(0, remote("tunnel", "del", "esp-cli").exit());
+    }
+
+    static String[] concat(final String[] head, final String... tail)
+    {
+        final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     @Test
