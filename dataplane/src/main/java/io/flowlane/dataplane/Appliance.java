@@ -1,5 +1,6 @@
 package io.flowlane.dataplane;
 
+import io.flowlane.dataplane.capture.CaptureControl;
 import io.flowlane.dataplane.config.ApplianceConfig;
 import io.flowlane.dataplane.eal.Eal;
 import io.flowlane.dataplane.extension.ExtensionConfig;
@@ -65,6 +66,7 @@ public final class Appliance implements AutoCloseable
     private final ForwardingTables tables;
     private final ForwardingControl control;
     private final QuiescentState quiescentState;
+    private final CaptureControl capture;
     private final CounterFile counterFile;
     private final List<Worker> workers = new ArrayList<>();
     private final List<AgentRunner> workerRunners = new ArrayList<>();
@@ -98,6 +100,7 @@ public final class Appliance implements AutoCloseable
         }
 
         quiescentState = new QuiescentState(workerCount);
+        capture = new CaptureControl(workerCount);
         final ApplianceConfig.Tables sizes = config.tables();
         tables = new ForwardingTables(new InterfaceTable(interfaces),
             new Ipv4Lpm(sizes.ipv4Tbl8Groups(), quiescentState), new Ipv6Lpm(sizes.ipv6Nodes(), quiescentState),
@@ -163,7 +166,7 @@ public final class Appliance implements AutoCloseable
                 queues[p] = new RxQueue(ports.get(p).id(), w);
             }
             workers.add(new Worker(w, config.workers().cores().get(w), queues, config.workers().burst(), current, graph,
-                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames, extensions)));
+                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames, extensions), capture.tap(w)));
         }
         controlAgent = new ControlAgent(control, neighborEvents);
         controlDuties = new DynamicCompositeAgent("control", controlAgent);
@@ -284,6 +287,12 @@ public final class Appliance implements AutoCloseable
     public List<ExtensionRuntime> extensions()
     {
         return List.copyOf(extensions);
+    }
+
+    /** Packet capture on one port at a time; drive it from the control thread only. */
+    public CaptureControl capture()
+    {
+        return capture;
     }
 
     public QuiescentState quiescentState()

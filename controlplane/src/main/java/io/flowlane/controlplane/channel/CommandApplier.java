@@ -1,5 +1,7 @@
 package io.flowlane.controlplane.channel;
 
+import io.flowlane.controlplane.sbe.CaptureStartDecoder;
+import io.flowlane.controlplane.sbe.CaptureStopDecoder;
 import io.flowlane.controlplane.sbe.CommandDecoder;
 import io.flowlane.controlplane.sbe.FailurePredictionDecoder;
 import io.flowlane.controlplane.sbe.FaultInjectionDecoder;
@@ -91,6 +93,9 @@ public final class CommandApplier
     private final FailurePredictionDecoder prediction = new FailurePredictionDecoder();
     private final CommandDecoder command = new CommandDecoder();
     private final FaultInjectionDecoder faultInjection = new FaultInjectionDecoder();
+    private final CaptureStartDecoder captureStart = new CaptureStartDecoder();
+    private final CaptureStopDecoder captureStop = new CaptureStopDecoder();
+    private CaptureStreamer captures;
     private boolean faultInjectionAllowed;
     private long tscHz = 1_000_000_000L;
     private final Outcome outcome = new Outcome();
@@ -115,6 +120,13 @@ public final class CommandApplier
     {
         this.faultInjectionAllowed = true;
         this.tscHz = tscHz;
+        return this;
+    }
+
+    /** Accepts {@code CaptureStart}/{@code CaptureStop} and hands them to {@code streamer}. */
+    CommandApplier captures(final CaptureStreamer streamer)
+    {
+        this.captures = streamer;
         return this;
     }
 
@@ -145,6 +157,8 @@ public final class CommandApplier
                 case FailurePredictionDecoder.TEMPLATE_ID -> prediction(buffer, body, blockLength, length);
                 case CommandDecoder.TEMPLATE_ID -> command(buffer, body, blockLength, length, replaying);
                 case FaultInjectionDecoder.TEMPLATE_ID -> faultInjection(buffer, body, blockLength, length);
+                case CaptureStartDecoder.TEMPLATE_ID -> captureStart(buffer, body, blockLength, length, replaying);
+                case CaptureStopDecoder.TEMPLATE_ID -> captureStop(buffer, body, blockLength, length, replaying);
                 default -> throw new Rejection("templateId", templateId + " is not a command this data plane accepts");
             }
             outcome.applied = true;
@@ -599,6 +613,37 @@ public final class CommandApplier
             throw Rejection.from("", ex);
         }
         outcome.changedTables = true;
+    }
+
+    private void captureStart(final DirectBuffer buffer, final int body, final int blockLength, final int length,
+        final boolean replaying)
+    {
+        final CaptureStartDecoder m = open(captureStart, buffer, body, blockLength, length);
+        ids(m.correlationId(), m.sentNanos());
+        final String port = name(m.portLength(), m.port(), "port", false);
+        if (captures == null)
+        {
+            throw new Rejection("templateId", "this data plane does not capture");
+        }
+        if (!replaying) // a capture is for whoever asked then; a restart does not resume it
+        {
+            captures.start(m.correlationId(), port, m.direction(), m.snapLength(), m.maxFrames(), m.durationMillis());
+        }
+    }
+
+    private void captureStop(final DirectBuffer buffer, final int body, final int blockLength, final int length,
+        final boolean replaying)
+    {
+        final CaptureStopDecoder m = open(captureStop, buffer, body, blockLength, length);
+        ids(m.correlationId(), m.sentNanos());
+        if (captures == null)
+        {
+            throw new Rejection("templateId", "this data plane does not capture");
+        }
+        if (!replaying)
+        {
+            captures.stop();
+        }
     }
 
     private void command(final DirectBuffer buffer, final int body, final int blockLength, final int length,

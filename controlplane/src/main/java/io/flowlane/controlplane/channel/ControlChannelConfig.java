@@ -34,6 +34,8 @@ public record ControlChannelConfig(
     public static final int COMMAND_STREAM = 1001;
     public static final int ACK_STREAM = 1002;
     public static final int TELEMETRY_STREAM = 1003;
+    /** Captured frames ({@code flowlane capture}), on the response channel. */
+    public static final int CAPTURE_STREAM = 1004;
     public static final String DEFAULT_AERON_DIRECTORY = "/dev/shm/flowlane-aeron";
 
     public enum Transport

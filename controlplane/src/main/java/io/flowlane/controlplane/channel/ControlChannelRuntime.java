@@ -37,6 +37,7 @@ public final class ControlChannelRuntime implements ExtensionRuntime
     private Subscription commands;
     private Publication acks;
     private Publication telemetryPublication;
+    private Publication capturePublication;
     private Journal journal;
     private ControlEndpoint endpoint;
     private io.flowlane.controlplane.http.HttpEndpoint http;
@@ -74,10 +75,16 @@ public final class ControlChannelRuntime implements ExtensionRuntime
             commands = aeron.addSubscription(config.commandChannel(), ControlChannelConfig.COMMAND_STREAM);
             acks = aeron.addPublication(config.responseChannel(), ControlChannelConfig.ACK_STREAM);
             telemetryPublication = aeron.addPublication(config.responseChannel(), ControlChannelConfig.TELEMETRY_STREAM);
+            capturePublication = aeron.addPublication(config.responseChannel(), ControlChannelConfig.CAPTURE_STREAM);
             journal = config.journal() == null ? null : Journal.open(config.journal());
             final CommandApplier applier = new CommandApplier(appliance.control(), tunnels == null ? null : tunnels.table(),
                 config.keyEncryptionKey() == null ? null : new KeyWrap(config.keyEncryptionKey()),
                 appliance.workers().size(), appliance.ports().size());
+            final CaptureStreamer captures = new CaptureStreamer(appliance.capture(), capturePublication, appliance.quiescentState(),
+                appliance.config().ports().stream().map(io.flowlane.dataplane.config.ApplianceConfig.Port::name).toList(),
+                appliance.ports().stream().mapToInt(io.flowlane.dataplane.port.EthPort::id).toArray());
+            applier.captures(captures);
+            appliance.addControlDuty(captures);
             if (config.faultInjection())
             {
                 applier.allowFaultInjection(io.flowlane.dataplane.eal.Eal.tscHz());
@@ -142,11 +149,12 @@ public final class ControlChannelRuntime implements ExtensionRuntime
     @Override
     public void close()
     {
-        CloseHelper.closeAll(http, commands, acks, telemetryPublication, aeron, driver, journal);
+        CloseHelper.closeAll(http, commands, acks, telemetryPublication, capturePublication, aeron, driver, journal);
         http = null;
         commands = null;
         acks = null;
         telemetryPublication = null;
+        capturePublication = null;
         aeron = null;
         driver = null;
         journal = null;

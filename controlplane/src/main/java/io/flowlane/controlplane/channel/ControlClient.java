@@ -89,6 +89,8 @@ public final class ControlClient implements AutoCloseable
     private final Publication commands;
     private final Subscription acks;
     private final Subscription telemetry;
+    private final String responseChannel;
+    private Subscription captured;
     private final FrameAuthenticator authenticator;
     private final KeyWrap keyWrap;
     private final long correlationPrefix;
@@ -134,7 +136,7 @@ public final class ControlClient implements AutoCloseable
             }
             client = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDirectory()));
             final String commandChannel = config.udp() ? "aeron:udp?endpoint=" + config.dataPlane() : "aeron:ipc";
-            final String responseChannel = config.udp() ? "aeron:udp?endpoint=" + config.controller() : "aeron:ipc";
+            responseChannel = config.udp() ? "aeron:udp?endpoint=" + config.controller() : "aeron:ipc";
             commands = client.addPublication(commandChannel, ControlChannelConfig.COMMAND_STREAM);
             // A UDP sender without its own address only sends (the data plane answers its one controller).
             final boolean listens = !config.udp() || config.controller() != null;
@@ -313,6 +315,49 @@ public final class ControlClient implements AutoCloseable
         faultInjection.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime())
             .delayNanos(delayNanos).dropPartsPerMillion(dropPartsPerMillion).name(tunnel);
         return send(id, faultInjection.encodedLength());
+    }
+
+    /**
+     * Starts a packet capture of the port named {@code port}; frames arrive on {@link #captureStream()},
+     * which is opened here first so none is missed.
+     */
+    public long captureStart(final String port, final io.flowlane.controlplane.sbe.CaptureDirection direction, final int snapLength,
+        final long maxFrames, final long durationMillis, final long timeoutMillis)
+    {
+        captureStream();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!captured.isConnected())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the appliance's capture stream did not connect in " + timeoutMillis + " ms");
+            }
+            Thread.yield();
+        }
+        final long id = correlationId();
+        final var m = new io.flowlane.controlplane.sbe.CaptureStartEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(id).sentNanos(System.nanoTime()).direction(direction).snapLength(snapLength)
+            .maxFrames(maxFrames).durationMillis(durationMillis).port(port);
+        return send(id, m.encodedLength());
+    }
+
+    /** Ends the running capture early; its end record still arrives on the capture stream. */
+    public long captureStop()
+    {
+        final long id = correlationId();
+        final var m = new io.flowlane.controlplane.sbe.CaptureStopEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(id).sentNanos(System.nanoTime());
+        return send(id, m.encodedLength());
+    }
+
+    /** The appliance's captured frames ({@code CapturedFrame} messages); opened on first use. */
+    public Subscription captureStream()
+    {
+        if (captured == null)
+        {
+            captured = aeron.addSubscription(responseChannel, ControlChannelConfig.CAPTURE_STREAM);
+        }
+        return captured;
     }
 
     public long command(final CommandKind kind)
@@ -513,6 +558,6 @@ public final class ControlClient implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.quietCloseAll(commands, acks, telemetry, aeron, driver);
+        CloseHelper.quietCloseAll(commands, acks, telemetry, captured, aeron, driver);
     }
 }

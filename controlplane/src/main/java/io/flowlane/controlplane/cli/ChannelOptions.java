@@ -48,15 +48,7 @@ final class ChannelOptions
     int outcome(final ControlClient client, final long correlationId, final String what, final PrintWriter out,
         final PrintWriter err)
     {
-        final ControlClient.Ack ack;
-        try
-        {
-            ack = client.awaitAck(correlationId, timeoutMillis);
-        }
-        catch (final IllegalStateException ex)
-        {
-            throw new FlowlaneCli.Unreachable(ex.getMessage());
-        }
+        final ControlClient.Ack ack = ack(client, correlationId);
         if (ack.applied())
         {
             if (json)
@@ -72,6 +64,31 @@ final class ChannelOptions
             out.flush();
             return FlowlaneCli.OK;
         }
+        return refused(ack, what, out, err);
+    }
+
+    /** Waits for the ack: 0 applied (nothing printed), 1 refused (field and reason on {@code err}). */
+    int refusal(final ControlClient client, final long correlationId, final String what, final PrintWriter out,
+        final PrintWriter err)
+    {
+        final ControlClient.Ack ack = ack(client, correlationId);
+        return ack.applied() ? FlowlaneCli.OK : refused(ack, what, out, err);
+    }
+
+    private ControlClient.Ack ack(final ControlClient client, final long correlationId)
+    {
+        try
+        {
+            return client.awaitAck(correlationId, timeoutMillis);
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new FlowlaneCli.Unreachable(ex.getMessage());
+        }
+    }
+
+    private int refused(final ControlClient.Ack ack, final String what, final PrintWriter out, final PrintWriter err)
+    {
         if (json)
         {
             out.printf("{\"applied\":false,\"what\":\"%s\",\"field\":\"%s\",\"reason\":\"%s\"}%n", Json.escape(what),

@@ -189,6 +189,47 @@ class CliTest
         assertEquals(0, remote("tunnel", "del", "esp-cli").exit());
     }
 
+    @Test
+    void captureWritesAPcapThatTsharkReadsOfWhatThePortSent() throws Exception
+    {
+        assertEquals(0, remote("route", "add", "198.18.7.0/24", "--via", "10.1.0.2").exit());
+        final TestPort west = harness.link("cli_w");
+        final TestPort east = harness.link("cli_e");
+        final Path pcap = work.resolve("east.pcap");
+        final var capture = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> remote("capture", "east", "-w", pcap.toString(), "--direction", "tx", "--count", "5", "--duration", "20s"));
+        // Send until the capture has its five frames (it starts after its ack, so the first may pass unseen).
+        for (int i = 0; i < 200 && !capture.isDone(); i++)
+        {
+            west.send(Frames.udp4(harness.appliance.port("west").mac(), 0x02_00_00_00_00_32L, 0, ip(10, 0, 0, 50),
+                ip(198, 18, 7, 9), 64, 1000 + i, 9000, 100));
+            east.receive(1, 50);
+        }
+        final Run done = capture.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, done.exit(), done.err());
+        assertTrue(done.out().startsWith("5 frame(s) of east (tx) written to") && done.out().contains("; 0 lost"), done.out());
+
+        final Process tshark = new ProcessBuilder("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=,",
+            "-e", "eth.dst", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.ttl", "-e", "udp.dstport", "-e", "frame.len")
+            .redirectErrorStream(true).start();
+        final List<String> rows = new String(tshark.getInputStream().readAllBytes()).lines().filter(l -> l.contains(",")).toList();
+        assertEquals(0, tshark.waitFor());
+        assertEquals(5, rows.size(), "tshark decodes five frames: " + rows);
+        for (final String row : rows)
+        {
+            // As sent on east: to the neighbor's MAC, TTL decremented by the appliance.
+            assertEquals("02:00:00:00:01:02,10.0.0.50,198.18.7.9,63,9000,142", row);
+        }
+
+        final Run noPort = remote("capture", "north", "-w", work.resolve("x.pcap").toString(), "--count", "1");
+        assertEquals(1, noPort.exit());
+        assertTrue(noPort.err().contains("refused: port: no port named 'north'"), noPort.err());
+        final Run badSnap = remote("capture", "east", "-w", work.resolve("x.pcap").toString(), "--snaplen", "20");
+        assertEquals(1, badSnap.exit());
+        assertTrue(badSnap.err().contains("snapLength: 20 is outside 64..9216"), badSnap.err());
+        assertEquals(0, remote("route", "del", "198.18.7.0/24").exit());
+    }
+
     static String[] concat(final String[] head, final String... tail)
     {
         final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);

@@ -77,6 +77,12 @@ public final class PacketGraph
             StageId.LAST_DECAP + ") or encap (" + StageId.FIRST_ENCAP + ".." + StageId.LAST_ENCAP + ") id");
     }
 
+    /** Lets a packet capture see what this worker sends ({@code flowlane capture}). */
+    public void capture(final io.flowlane.dataplane.capture.CaptureTap tap)
+    {
+        tx.capture(tap);
+    }
+
     /** This worker's IPv4 fragmenter, for stages of other modules (tunnel MTU). */
     public Ipv4Fragmenter ipv4Fragmenter()
     {

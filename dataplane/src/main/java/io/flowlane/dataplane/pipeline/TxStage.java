@@ -3,6 +3,7 @@ package io.flowlane.dataplane.pipeline;
 import static io.flowlane.dataplane.packet.NativeMemory.u64;
 
 import io.flowlane.bindings.FastPath;
+import io.flowlane.dataplane.capture.CaptureTap;
 import io.flowlane.dataplane.port.InterfaceTable;
 
 import java.lang.foreign.Arena;
@@ -21,12 +22,19 @@ public final class TxStage
     private final int[] counts = new int[InterfaceTable.MAX_PORTS];
     private final int[] touched = new int[InterfaceTable.MAX_PORTS];
     private int touchedCount;
+    private CaptureTap capture = CaptureTap.off();
 
     public TxStage(final Arena arena, final int txQueue, final int retries)
     {
         this.txQueue = txQueue;
         this.retries = retries;
         this.arrays = arena.allocate(ValueLayout.ADDRESS, (long)InterfaceTable.MAX_PORTS * PacketVector.CAPACITY).address();
+    }
+
+    /** Where frames about to be sent are copied while a capture runs. */
+    void capture(final CaptureTap tap)
+    {
+        capture = tap;
     }
 
     /** Sends (or frees) every packet of the burst that ended here. */
@@ -53,6 +61,7 @@ public final class TxStage
             final int port = touched[t];
             final int count = counts[port];
             final long array = arrays + (long)port * PacketVector.CAPACITY * 8;
+            capture.sending(port, array, count);
             int sent = FastPath.txBurst(port, txQueue, array, count);
             for (int attempt = 0; sent < count && attempt < retries; attempt++)
             {

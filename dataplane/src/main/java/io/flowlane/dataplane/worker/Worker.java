@@ -3,6 +3,7 @@ package io.flowlane.dataplane.worker;
 import io.flowlane.bindings.CpuAffinity;
 import io.flowlane.bindings.FastPath;
 import io.flowlane.bindings.flowlane_shim_h;
+import io.flowlane.dataplane.capture.CaptureTap;
 import io.flowlane.dataplane.fib.CurrentTables;
 import io.flowlane.dataplane.pipeline.PacketGraph;
 import io.flowlane.dataplane.pipeline.PacketVector;
@@ -49,6 +50,7 @@ public final class Worker implements Agent
     private final QuiescentState quiescentState;
     private final WorkerCounters counters;
     private final WorkerStats stats;
+    private final CaptureTap capture;
     private long startTsc;
     private long loops;
     private boolean dirty;
@@ -58,7 +60,7 @@ public final class Worker implements Agent
     public Worker(
         final int index, final int core, final RxQueue[] queues, final int burstSize, final CurrentTables tables,
         final PacketGraph graph, final PacketVector vector, final QuiescentState quiescentState,
-        final WorkerCounters counters)
+        final WorkerCounters counters, final CaptureTap capture)
     {
         if (burstSize < 1 || burstSize > PacketVector.MAX_BURST)
         {
@@ -80,6 +82,8 @@ public final class Worker implements Agent
         this.quiescentState = quiescentState;
         this.counters = counters;
         this.stats = vector.stats;
+        this.capture = capture;
+        graph.capture(capture);
     }
 
     @Override
@@ -119,6 +123,7 @@ public final class Worker implements Agent
             {
                 continue;
             }
+            capture.received(port, v.rxArrayAddress, received);
             if (DIAGNOSTIC_BYPASS)
             {
                 bypass(port, received);
