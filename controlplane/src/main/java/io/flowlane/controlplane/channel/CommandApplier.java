@@ -96,6 +96,9 @@ public final class CommandApplier
     private final CaptureStartDecoder captureStart = new CaptureStartDecoder();
     private final CaptureStopDecoder captureStop = new CaptureStopDecoder();
     private CaptureStreamer captures;
+    private final PredictionLog predictions = new PredictionLog();
+    /** During journal replay: the replayed entry's time, so predictions keep when they were made; else -1. */
+    private long replayEpochMillis = -1;
     private boolean faultInjectionAllowed;
     private long tscHz = 1_000_000_000L;
     private final Outcome outcome = new Outcome();
@@ -121,6 +124,18 @@ public final class CommandApplier
         this.faultInjectionAllowed = true;
         this.tscHz = tscHz;
         return this;
+    }
+
+    /** The predictions applied so far ({@code show predictions}). */
+    PredictionLog predictions()
+    {
+        return predictions;
+    }
+
+    /** Journal replay: the time of the entry about to be re-applied (epoch ms), or -1 after the replay. */
+    void replayTime(final long epochMillis)
+    {
+        replayEpochMillis = epochMillis;
     }
 
     /** Accepts {@code CaptureStart}/{@code CaptureStop} and hands them to {@code streamer}. */
@@ -564,19 +579,30 @@ public final class CommandApplier
             throw new Rejection("horizonMillis", "0; a prediction looks ahead by at least 1 ms");
         }
         final long id = m.entityId();
+        String entity = null;
         switch (m.entityKind())
         {
-            case WORKER -> checkId("entityId", id, workers, "worker");
-            case PORT -> checkId("entityId", id, ports, "port");
+            case WORKER ->
+            {
+                checkId("entityId", id, workers, "worker");
+                entity = "worker " + id;
+            }
+            case PORT ->
+            {
+                checkId("entityId", id, ports, "port");
+                entity = "port " + id;
+            }
             case TUNNEL ->
             {
                 final TunnelTable table = requireTunnels("entityKind");
-                boolean known = false;
                 for (final Tunnel tunnel : table.all())
                 {
-                    known |= table.index(tunnel.name()) == id;
+                    if (table.index(tunnel.name()) == id)
+                    {
+                        entity = "tunnel " + tunnel.name();
+                    }
                 }
-                if (!known)
+                if (entity == null)
                 {
                     throw new Rejection("entityId", "no tunnel has id " + id);
                 }
@@ -587,7 +613,9 @@ public final class CommandApplier
         {
             throw new Rejection("reason", m.reasonLength() + " bytes; at most " + MAX_REASON_BYTES);
         }
-        m.skipReason();
+        final String reason = m.reason();
+        predictions.add(new PredictionLog.Entry(replayEpochMillis >= 0 ? replayEpochMillis : System.currentTimeMillis(), entity,
+            probability, m.horizonMillis(), reason));
         // Advisory: the control plane acts on its own predictions with route and steering changes; the
         // data plane checks, journals and acknowledges them so they are in the history.
     }

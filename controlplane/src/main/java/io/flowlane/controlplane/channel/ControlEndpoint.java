@@ -179,7 +179,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
         {
             result = TableDigest.of(forwarding, tunnels);
         }
-        else if (outcome.command >= CommandKind.SHOW_ROUTES.value() && outcome.command <= CommandKind.SHOW_SA.value())
+        else if (outcome.command >= CommandKind.SHOW_ROUTES.value() && outcome.command <= CommandKind.SHOW_PREDICTIONS.value())
         {
             sendListing(outcome.correlationId, CommandKind.get((short)outcome.command), outcome.offset, outcome.limit);
         }
@@ -193,6 +193,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
         final int[] counts = new int[2];
         source.replay((kind, time, buffer, offset, length) ->
         {
+            applier.replayTime(time / 1_000_000);
             final CommandApplier.Outcome outcome = applier.apply(buffer, offset, length, true);
             if (outcome.applied)
             {
@@ -205,6 +206,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
                     outcome.field + ": " + outcome.reason);
             }
         });
+        applier.replayTime(-1);
         if (counts[1] > 0)
         {
             LOG.log(System.Logger.Level.WARNING, "journal replay: " + counts[1] + " command(s) did not apply");
@@ -251,7 +253,9 @@ public final class ControlEndpoint implements Agent, FragmentHandler
     private void sendListing(final long correlationId, final CommandKind kind, final int offset, final int limit)
     {
         final long[] total = new long[1];
-        final String rows = Listings.rows(kind, forwarding, tunnels, offset, limit, total);
+        final String rows = kind == CommandKind.SHOW_PREDICTIONS ?
+            applier.predictions().rows(offset, Math.min(limit == 0 ? Listings.MAX_ROWS : limit, Listings.MAX_ROWS), total) :
+            Listings.rows(kind, forwarding, tunnels, offset, limit, total);
         final byte[] bytes = rows.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (listingBuffer.capacity() < bytes.length + 64)
         {

@@ -442,6 +442,8 @@ class ControlChannelTest
     @Order(7)
     void anApplianceRestartedOnTheJournalHasIdenticalTables()
     {
+        assertTrue(client.awaitAck(client.failurePrediction(EntityKind.WORKER, 0, 0.42f, 3_000, "before the restart"), 5_000).applied());
+        final ControlClient.Listing predictionsBefore = client.listing(CommandKind.SHOW_PREDICTIONS, 0, 100, 5_000);
         final String before = digest();
         final int routesBefore = harness.appliance.control().routeCount();
         client.close();
@@ -456,6 +458,9 @@ class ControlChannelTest
         assertTrue(runtime().endpoint().recovered() > 15, "commands re-applied from the journal");
         assertEquals(before, digest(), "same routes, tunnels and SAs after the restart");
         assertEquals(routesBefore, harness.appliance.control().routeCount());
+        assertEquals(predictionsBefore.lines(), client.listing(CommandKind.SHOW_PREDICTIONS, 0, 100, 5_000).lines(),
+            "predictions (and when they were made) rebuilt from the journal");
+        assertTrue(predictionsBefore.lines().toString().contains("before the restart"));
 
         // And they forward: the ESP tunnel's route and SA came back from the journal (the key unwrapped).
         west.send(udp(ip(192, 0, 3, 9), 1000));

@@ -230,6 +230,29 @@ class CliTest
         assertEquals(0, remote("route", "del", "198.18.7.0/24").exit());
     }
 
+    @Test
+    void showPredictionsListsWhatAControlPlaneReportedNewestFirst()
+    {
+        try (var controller = io.flowlane.controlplane.channel.ControlClient.connect(
+            io.flowlane.controlplane.channel.ControlClient.Config.ipc(AERON_DIR, null)).awaitConnected(5_000))
+        {
+            assertTrue(controller.awaitAck(controller.failurePrediction(io.flowlane.controlplane.sbe.EntityKind.WORKER, 0, 0.35f, 5_000,
+                "worker 0 busy 97%, rising"), 5_000).applied());
+            assertTrue(controller.awaitAck(controller.failurePrediction(io.flowlane.controlplane.sbe.EntityKind.PORT, 1, 0.81f, 2_000,
+                "port 1 rx drops rising"), 5_000).applied());
+            assertTrue(!controller.awaitAck(controller.failurePrediction(io.flowlane.controlplane.sbe.EntityKind.PORT, 9, 0.5f, 2_000,
+                "no such port"), 5_000).applied());
+        }
+        final Run shown = remote("show", "predictions");
+        assertEquals(0, shown.exit(), shown.err());
+        final List<String> lines = shown.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("time") && lines.get(0).contains("reason"), shown.out());
+        assertTrue(lines.get(1).contains("port 1") && lines.get(1).contains("0.81") && lines.get(1).contains("port 1 rx drops rising"),
+            "newest first: " + shown.out());
+        assertTrue(lines.get(2).contains("worker 0") && lines.get(2).contains("0.35") && lines.get(2).contains("5000"), shown.out());
+        assertTrue(!shown.out().contains("no such port"), "refused predictions are not listed");
+    }
+
     static String[] concat(final String[] head, final String... tail)
     {
         final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
