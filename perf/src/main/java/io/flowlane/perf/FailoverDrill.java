@@ -1,6 +1,7 @@
 package io.flowlane.perf;
 
 import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.predict.Controller;
 import io.flowlane.controlplane.predict.TunnelFailover;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 import io.flowlane.dataplane.packet.Ipv4Header;
@@ -8,6 +9,7 @@ import io.flowlane.tunnels.Endpoints;
 import io.flowlane.tunnels.GreTunnel;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -81,6 +83,9 @@ public final class FailoverDrill
         final TunnelFailover failover = new TunnelFailover(client, 4, prefix, 0, 24, "gre-a",
             new GreTunnel("gre-b", Endpoints.parse("10.1.0.1", "10.1.0.3", 64), 2, false, false, 1500, 0),
             new TunnelFailover.Settings(0.7, 5.0, 3_000, 20, 4));
+        // The control plane as `flowlane controller --failover 198.18.1.0/24,gre-a,gre-b,10.1.0.1,10.1.0.3` runs it.
+        final Controller controller = new Controller(client, new Controller.Settings(0.7, 5.0, 3_000, 20, 100), List.of(failover),
+            line -> { });
         rig.startGenerator(client, RATE_PPS);
 
         final long start = System.nanoTime();
@@ -118,7 +123,7 @@ public final class FailoverDrill
             {
                 drops[0] = workerDrops(report);
                 report.sbeRewind();
-                failover.onTelemetry(report);
+                controller.onTelemetry(report);
             });
             maxWorkerDrops = Math.max(maxWorkerDrops, drops[0]);
             for (int d = decisionsBefore; d < failover.decisions().size(); d++)

@@ -78,6 +78,12 @@ class FailoverScenarioTest
                 }
                 assertEquals(1, journalled.size(), "one failure prediction journalled: " + journalled);
                 assertTrue(journalled.get(0).contains("gre-a") && journalled.get(0).contains("p="), journalled.get(0));
+                // ... and the operator sees it.
+                final java.io.StringWriter shown = new java.io.StringWriter();
+                final var cli = io.flowlane.controlplane.cli.FlowlaneCli.commandLine();
+                cli.setOut(new java.io.PrintWriter(shown, true));
+                assertEquals(0, cli.execute("show", "predictions", "--aeron-dir", rig.aeronDir));
+                assertTrue(shown.toString().contains("tunnel gre-a") && shown.toString().contains(journalled.get(0)), shown.toString());
 
                 // The failure was real: traffic put back into gre-a is dropped.
                 applied(client, client.routeAdd(4, prefix, 0, 24, java.util.List.of(

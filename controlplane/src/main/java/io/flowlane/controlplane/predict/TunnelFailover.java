@@ -200,6 +200,12 @@ public final class TunnelFailover
         }
     }
 
+    /** The tunnel this failover watches. */
+    public String primary()
+    {
+        return primary;
+    }
+
     public State state()
     {
         return state;

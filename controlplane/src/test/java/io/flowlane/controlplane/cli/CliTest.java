@@ -253,6 +253,19 @@ class CliTest
         assertTrue(!shown.out().contains("no such port"), "refused predictions are not listed");
     }
 
+    @Test
+    void controllerAttachesWatchesAndStopsAfterItsDuration()
+    {
+        final Run run = remote("controller", "--duration", "1s", "--failover", "198.51.100.0/24,gre-x,gre-y,10.1.0.1,10.1.0.3");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("controller attached to " + AERON_DIR + ": threshold 0.70, horizon 5.0 s, 1 protected prefix(es)"),
+            run.out());
+        assertTrue(run.out().contains("controller stopped: 0 prediction(s) sent; failovers: gre-x WATCHING"), run.out());
+        final Run bad = remote("controller", "--duration", "1s", "--failover", "198.51.100.0/24,gre-x");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--failover: '198.51.100.0/24,gre-x' is not PREFIX,PRIMARY,STANDBY,SOURCE,DESTINATION"), bad.err());
+    }
+
     static String[] concat(final String[] head, final String... tail)
     {
         final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
