@@ -20,6 +20,9 @@ import io.flowlane.dataplane.pipeline.NeighborEvents;
 import io.flowlane.dataplane.pipeline.PacketGraph;
 import io.flowlane.dataplane.pipeline.PacketVector;
 import io.flowlane.dataplane.pipeline.WorkerStats;
+import io.flowlane.dataplane.policy.CircuitBreakers;
+import io.flowlane.dataplane.policy.ClassPolicer;
+import io.flowlane.dataplane.policy.TrafficClasses;
 import io.flowlane.dataplane.port.EthPort;
 import io.flowlane.dataplane.port.Interface;
 import io.flowlane.dataplane.port.InterfaceTable;
@@ -67,6 +70,8 @@ public final class Appliance implements AutoCloseable
     private final ForwardingControl control;
     private final QuiescentState quiescentState;
     private final CaptureControl capture;
+    private final TrafficClasses trafficClasses;
+    private final CircuitBreakers circuitBreakers;
     private final CounterFile counterFile;
     private final List<Worker> workers = new ArrayList<>();
     private final List<AgentRunner> workerRunners = new ArrayList<>();
@@ -101,6 +106,8 @@ public final class Appliance implements AutoCloseable
 
         quiescentState = new QuiescentState(workerCount);
         capture = new CaptureControl(workerCount);
+        trafficClasses = new TrafficClasses(config.classes(), workerCount);
+        final List<ClassPolicer> policers = new ArrayList<>();
         final ApplianceConfig.Tables sizes = config.tables();
         tables = new ForwardingTables(new InterfaceTable(interfaces),
             new Ipv4Lpm(sizes.ipv4Tbl8Groups(), quiescentState), new Ipv6Lpm(sizes.ipv6Nodes(), quiescentState),
@@ -160,6 +167,12 @@ public final class Appliance implements AutoCloseable
             {
                 extension.plug(graph, w);
             }
+            if (trafficClasses.count() > 0)
+            {
+                final ClassPolicer policer = new ClassPolicer(trafficClasses);
+                policers.add(policer);
+                graph.policer(policer);
+            }
             final RxQueue[] queues = new RxQueue[ports.size()];
             for (int p = 0; p < ports.size(); p++)
             {
@@ -169,7 +182,8 @@ public final class Appliance implements AutoCloseable
                 vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames, extensions), capture.tap(w)));
         }
         controlAgent = new ControlAgent(control, neighborEvents);
-        controlDuties = new DynamicCompositeAgent("control", controlAgent);
+        circuitBreakers = new CircuitBreakers(trafficClasses, policers);
+        controlDuties = new DynamicCompositeAgent("control", controlAgent, circuitBreakers);
         // The control thread backs off to shorter parks than a worker: it answers the control channel.
         controlRunner = new AgentRunner(idleStrategy(config.workers().controlIdle(), TimeUnit.MICROSECONDS.toNanos(100)),
             this::onAgentError, null, controlDuties);
@@ -287,6 +301,18 @@ public final class Appliance implements AutoCloseable
     public List<ExtensionRuntime> extensions()
     {
         return List.copyOf(extensions);
+    }
+
+    /** The traffic classes (none if the config has no {@code classes:}); rates change on the control thread only. */
+    public TrafficClasses trafficClasses()
+    {
+        return trafficClasses;
+    }
+
+    /** The classes' breakers and, through them, every worker's class counters. */
+    public CircuitBreakers circuitBreakers()
+    {
+        return circuitBreakers;
     }
 
     /** Packet capture on one port at a time; drive it from the control thread only. */

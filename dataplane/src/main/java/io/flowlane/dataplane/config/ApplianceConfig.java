@@ -14,7 +14,7 @@ import java.util.List;
 public record ApplianceConfig(
     EalConfig eal, Mempool mempool, List<Port> ports, List<InterfaceSpec> interfaces, Workers workers,
     List<Route> routes, List<Neighbor> neighbors, Tables tables, Icmp icmp, Path countersFile,
-    List<ExtensionConfig> extensions)
+    List<ExtensionConfig> extensions, List<io.flowlane.dataplane.policy.TrafficClass> classes)
 {
     /**
      * This configuration run inside a process whose EAL is already up ({@code eal}: a test's or a
@@ -22,7 +22,7 @@ public record ApplianceConfig(
      */
     public ApplianceConfig embeddedIn(final EalConfig eal)
     {
-        return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, null, extensions);
+        return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, null, extensions, classes);
     }
 
     public record Mempool(int mbufs, int cache, int dataRoom)

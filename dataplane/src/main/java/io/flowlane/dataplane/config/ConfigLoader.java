@@ -8,6 +8,8 @@ import io.flowlane.dataplane.fib.NextHop;
 import io.flowlane.dataplane.packet.EthernetHeader;
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.packet.Ipv6Header;
+import io.flowlane.dataplane.policy.TrafficClass;
+import io.flowlane.dataplane.policy.TrafficClasses;
 import io.flowlane.dataplane.port.MbufPool;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -36,7 +38,7 @@ public final class ConfigLoader
 {
     /** Top-level keys of the data plane itself; extensions (the tunnels module) add theirs. */
     private static final Set<String> CORE_KEYS = Set.of(
-        "eal", "mempool", "ports", "interfaces", "workers", "routes", "neighbors", "tables", "icmp", "counters");
+        "eal", "mempool", "ports", "interfaces", "workers", "routes", "neighbors", "tables", "icmp", "counters", "classes");
 
     private ConfigLoader()
     {
@@ -112,7 +114,7 @@ public final class ConfigLoader
             countersFile = Path.of(counters.require("file").text());
         }
         return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, countersFile,
-            List.copyOf(extensionConfigs));
+            List.copyOf(extensionConfigs), classes(root.list("classes")));
     }
 
     private static EalConfig eal(final ConfigNode node)
@@ -375,6 +377,117 @@ public final class ConfigLoader
         return new ApplianceConfig.Tables(node.integer("ipv4-tbl8-groups", 65536, 16, 1 << 21),
             node.integer("ipv6-nodes", 65536, 16, 1 << 21), node.integer("adjacencies", 65536, 16, 1 << 21),
             node.integer("ecmp-groups", 4096, 1, 1 << 21), node.integer("neighbors", 65536, 16, 1 << 24), buckets);
+    }
+
+    /** {@code classes:}: traffic classes, first match wins (docs/configuration.md). */
+    private static List<TrafficClass> classes(final List<ConfigNode> nodes)
+    {
+        if (nodes.size() > TrafficClasses.MAX_CLASSES)
+        {
+            throw nodes.get(TrafficClasses.MAX_CLASSES).error("at most " + TrafficClasses.MAX_CLASSES + " classes");
+        }
+        final List<TrafficClass> classes = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        for (final ConfigNode node : nodes)
+        {
+            node.checkKeys(Set.of("name", "priority", "match", "rate-mbps", "burst-kb", "breaker"));
+            final ConfigNode nameNode = node.require("name");
+            final String name = nameNode.text();
+            if (!name.matches("[A-Za-z0-9_.-]{1,32}"))
+            {
+                throw nameNode.error("'" + name + "': 1-32 letters, digits, '_', '.' or '-'");
+            }
+            if (!names.add(name))
+            {
+                throw nameNode.error("class '" + name + "' is defined twice");
+            }
+            final ConfigNode match = node.get("match");
+            long dscpMask = 0;
+            int protocol = -1;
+            long[] source = {0, 0, 0};
+            long[] destination = {0, 0, 0};
+            int portLow = -1;
+            int portHigh = -1;
+            if (match != null)
+            {
+                match.checkKeys(Set.of("dscp", "protocol", "source", "destination", "destination-ports"));
+                for (final ConfigNode dscp : match.list("dscp"))
+                {
+                    dscpMask |= 1L << dscp.integer(0, 63);
+                }
+                final ConfigNode protocolNode = match.get("protocol");
+                if (protocolNode != null)
+                {
+                    protocol = switch (protocolNode.text())
+                    {
+                        case "tcp" -> 6;
+                        case "udp" -> 17;
+                        case "icmp" -> 1;
+                        case "gre" -> 47;
+                        case "esp" -> 50;
+                        default -> protocolNode.integer(0, 255);
+                    };
+                }
+                if (match.get("source") != null)
+                {
+                    source = match.require("source").parse(t -> prefix(t, 4, true));
+                }
+                if (match.get("destination") != null)
+                {
+                    destination = match.require("destination").parse(t -> prefix(t, 4, true));
+                }
+                final ConfigNode ports = match.get("destination-ports");
+                if (ports != null)
+                {
+                    final String text = ports.text();
+                    final int dash = text.indexOf('-');
+                    try
+                    {
+                        portLow = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
+                        portHigh = Integer.parseInt(dash < 0 ? text : text.substring(dash + 1));
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        throw ports.error("'" + text + "' is not a port or a range LOW-HIGH");
+                    }
+                    if (portLow < 0 || portHigh > 65535 || portLow > portHigh)
+                    {
+                        throw ports.error("'" + text + "' is not a range within 0..65535");
+                    }
+                    if (protocol != -1 && protocol != 6 && protocol != 17)
+                    {
+                        throw ports.error("ports need protocol tcp or udp (or none)");
+                    }
+                }
+            }
+            final int rateMbps = node.integer("rate-mbps", 0, 0, 1_000_000);
+            final int burstKb = node.integer("burst-kb", 64, 2, 65536);
+            TrafficClass.Breaker breaker = null;
+            final ConfigNode breakerNode = node.get("breaker");
+            if (breakerNode != null)
+            {
+                breakerNode.checkKeys(Set.of("drop-ratio", "window-ms", "open-ms"));
+                final double ratio = breakerNode.require("drop-ratio").parse(t ->
+                {
+                    final double value = Double.parseDouble(t);
+                    if (!(value > 0 && value < 1))
+                    {
+                        throw new IllegalArgumentException(t + " is outside (0, 1)");
+                    }
+                    return value;
+                });
+                if (rateMbps == 0)
+                {
+                    throw breakerNode.error("a breaker needs a rate-mbps (it opens on the share policed)");
+                }
+                breaker = new TrafficClass.Breaker(ratio, breakerNode.integer("window-ms", 1000, 10, 600_000),
+                    breakerNode.integer("open-ms", 5000, 10, 3_600_000));
+            }
+            classes.add(new TrafficClass(name, node.integer("priority", 0, 0, 7), dscpMask, protocol, (int)source[0],
+                (int)source[2], (int)destination[0], (int)destination[2], portLow, portHigh, rateMbps * 1_000_000L, burstKb * 1024,
+                breaker));
+        }
+        return List.copyOf(classes);
     }
 
     private static ApplianceConfig.Icmp icmp(final ConfigNode node)

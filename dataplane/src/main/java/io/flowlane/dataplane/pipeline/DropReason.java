@@ -60,7 +60,9 @@ public enum DropReason
     NO_TAILROOM("no room at the end of the buffer for a trailer"),
     ESP_UNSUPPORTED_PAYLOAD("ESP next header is neither IPv4 nor IPv6 (tunnel mode only)"),
     LOOP("packet visited too many stages in one burst"),
-    FAULT_INJECTED("dropped by a fault injected for testing (control channel FaultInjection)");
+    FAULT_INJECTED("dropped by a fault injected for testing (control channel FaultInjection)"),
+    POLICED("over its traffic class's rate (classes: rate-mbps, burst-kb)"),
+    CLASS_BREAKER_OPEN("its traffic class's circuit breaker is open (too much of the class was over its rate)");
 
     private final String description;
 

@@ -5,6 +5,7 @@ import static io.flowlane.dataplane.packet.NativeMemory.u8;
 import io.flowlane.dataplane.packet.Checksum;
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.packet.Mbuf;
+import io.flowlane.dataplane.policy.ClassPolicer;
 
 /**
  * Validates an IPv4 header as RFC 1812 §5.2.2 asks of a router (length, version, header length,
@@ -13,6 +14,9 @@ import io.flowlane.dataplane.packet.Mbuf;
  */
 public final class Ipv4Input implements Stage
 {
+    /** Classification and policing of traffic classes, or null when none are configured. */
+    private ClassPolicer policer;
+
     /** ol_flags IP checksum status bits (RTE_MBUF_F_RX_IP_CKSUM_MASK) and the "good" value. */
     private static final long IP_CKSUM_MASK = (1L << 4) | (1L << 7);
     private static final long IP_CKSUM_GOOD = 1L << 7;
@@ -23,9 +27,17 @@ public final class Ipv4Input implements Stage
         return StageId.IP4_INPUT;
     }
 
+    /** Polices packets that passed the checks by their traffic class ({@code classes:} config). */
+    public void policer(final ClassPolicer policer)
+    {
+        this.policer = policer;
+    }
+
     @Override
     public void process(final PacketVector v)
     {
+        final ClassPolicer policer = this.policer;
+        final long now = policer == null ? 0 : System.nanoTime();
         for (int i = 0; i < v.count; i++)
         {
             if (v.next[i] != StageId.IP4_INPUT)
@@ -81,6 +93,19 @@ public final class Ipv4Input implements Stage
                 // Ethernet pads short frames to 60 bytes; the padding is not part of the packet.
                 Mbuf.trim(m, available - totalLength);
                 v.l3Length[i] = totalLength;
+            }
+            if (policer != null)
+            {
+                final int trafficClass = policer.classify(ip, headerLength);
+                if (trafficClass >= 0)
+                {
+                    final int verdict = policer.admit(trafficClass, totalLength, now);
+                    if (verdict != ClassPolicer.ADMITTED)
+                    {
+                        v.drop(i, verdict == ClassPolicer.POLICED ? DropReason.POLICED : DropReason.CLASS_BREAKER_OPEN);
+                        continue;
+                    }
+                }
             }
             v.to(i, StageId.IP4_LOOKUP);
         }

@@ -77,6 +77,12 @@ public final class PacketGraph
             StageId.LAST_DECAP + ") or encap (" + StageId.FIRST_ENCAP + ".." + StageId.LAST_ENCAP + ") id");
     }
 
+    /** Polices IPv4 packets by traffic class at ipv4-input. */
+    public void policer(final io.flowlane.dataplane.policy.ClassPolicer policer)
+    {
+        ipv4Input.policer(policer);
+    }
+
     /** Lets a packet capture see what this worker sends ({@code flowlane capture}). */
     public void capture(final io.flowlane.dataplane.capture.CaptureTap tap)
     {
