@@ -11,10 +11,12 @@ if ! command -v jextract >/dev/null 2>&1; then
     echo "jextract is not on PATH; the checked-in bindings stay as they are" >&2
     exit 1
 fi
+# pkg-config prints all the include flags on one line: one word each.
+read -r -a dpdk_includes <<< "$(pkg-config --cflags-only-I libdpdk)"
 jextract \
     --output "$here/src/main/java" \
     --target-package io.flowlane.bindings \
     --header-class-name flowlane_shim_h \
-    $(pkg-config --cflags-only-I libdpdk) \
+    "${dpdk_includes[@]}" \
     --include-function 'fl_.*' \
     "$here/../native/include/flowlane_shim.h"

@@ -4,6 +4,7 @@
 #   duration, size, gen_cpu, dut_cpu, huge (1: DUT on hugepages), logs (folder for dut.log, pktgen.log)
 # and may set pktgen_extra (more Pktgen arguments) and east_vdev_client (the generator's east link;
 # empty: the generator has no east link and counts what returns on the west link).
+# shellcheck shell=bash
 
 duration=${duration:-10}
 size=${size:-64}
@@ -21,11 +22,14 @@ WEST=/run/flowlane/memif-west.sock
 EAST=/run/flowlane/memif-east.sock
 west_vdev_server="net_memif0,role=server,id=0,socket=$WEST,socket-abstract=no,mac=02:fe:00:00:00:01"
 east_vdev_server="net_memif1,role=server,id=0,socket=$EAST,socket-abstract=no,mac=02:fe:00:00:00:02"
+# shellcheck disable=SC2034  # for the callers' C devices under test (l3fwd, ipsec-secgw)
 server_vdevs=(--vdev "$west_vdev_server" --vdev "$east_vdev_server")
 east_vdev_client=${east_vdev_client-"net_memif1,role=client,id=0,socket=$EAST,socket-abstract=no,zero-copy=yes,mac=02:fe:00:00:01:02"}
 pktgen_extra=(${pktgen_extra[@]+"${pktgen_extra[@]}"})
 
 # Hugepage files outlive their DPDK process and keep the pages reserved: remove ours after a run.
+# The callers add their DUT's files as arguments.
+# shellcheck disable=SC2120
 clean_hugepages() {
     rm -f /dev/hugepages/flowlane-pktgen-* /dev/hugepages/flowlane-bench* "$@"
 }
@@ -84,7 +88,8 @@ measure_dut() {
 # replaced by $2 (e.g. a net_pcap capture for VERIFY).
 run_appliance_config() {
     local config=$1 east_vdev=${2:-}
-    local adapted="$logs/$(basename "$config")"
+    local adapted
+    adapted="$logs/$(basename "$config")"
     sed "s/cores: \[1\]/cores: [$dut_cpu]/" "$config" > "$adapted"
     [ "$huge" = 1 ] && sed -i 's/no-huge: true/no-huge: false/; s/memory-mb: 1024/memory-mb: 512/' "$adapted"
     if [ -n "$east_vdev" ]; then

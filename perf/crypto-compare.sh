@@ -266,8 +266,11 @@ implementations=jdk,openssl-ffm,ipsec-mb-ffm,shim
 native_built=0
 if gcc -O3 -Wall -fPIC -shared -Inative/include -Inative/src/main/c -o "$work/libflowlane_gcm_ref.so" "$work/gcm_ref.c" \
     -lcrypto -lIPSec_MB 2> "$work/build.log"; then
-    if gcc -O3 -Wall -o "$work/gcm_native" "$work/gcm_native.c" $(pkg-config --cflags libdpdk) \
-        -L"$work" -Wl,-rpath,"$PWD/$work" -lflowlane_gcm_ref $(pkg-config --libs libdpdk) 2>> "$work/build.log"; then
+    # pkg-config prints all its flags on one line: one word each.
+    read -r -a dpdk_cflags <<< "$(pkg-config --cflags libdpdk)"
+    read -r -a dpdk_libs <<< "$(pkg-config --libs libdpdk)"
+    if gcc -O3 -Wall -o "$work/gcm_native" "$work/gcm_native.c" "${dpdk_cflags[@]}" \
+        -L"$work" -Wl,-rpath,"$PWD/$work" -lflowlane_gcm_ref "${dpdk_libs[@]}" 2>> "$work/build.log"; then
         native_built=1
     fi
 else

@@ -47,5 +47,5 @@ if [ "${FAILOVER:-1}" != 0 ]; then
     echo
     echo "flowlane demo, act 2: tunnel gre-a degrades, then fails; the control plane must move its traffic first"
     # Its appliance and generator are unpinned: no housekeeping CPU confinement for this act.
-    FLOWLANE_HOUSEKEEPING_CPUS= ./flowlane java io.flowlane.perf.FailoverDrill 5
+    FLOWLANE_HOUSEKEEPING_CPUS='' ./flowlane java io.flowlane.perf.FailoverDrill 5
 fi
