@@ -2,6 +2,7 @@ package io.flowlane.controlplane.channel;
 
 import io.flowlane.controlplane.sbe.CaptureStartDecoder;
 import io.flowlane.controlplane.sbe.CaptureStopDecoder;
+import io.flowlane.controlplane.sbe.ClassRateDecoder;
 import io.flowlane.controlplane.sbe.CommandDecoder;
 import io.flowlane.controlplane.sbe.FailurePredictionDecoder;
 import io.flowlane.controlplane.sbe.FaultInjectionDecoder;
@@ -96,6 +97,9 @@ public final class CommandApplier
     private final CaptureStartDecoder captureStart = new CaptureStartDecoder();
     private final CaptureStopDecoder captureStop = new CaptureStopDecoder();
     private CaptureStreamer captures;
+    private final ClassRateDecoder classRate = new ClassRateDecoder();
+    private io.flowlane.dataplane.policy.TrafficClasses classes;
+    private io.flowlane.dataplane.policy.CircuitBreakers breakers;
     private final PredictionLog predictions = new PredictionLog();
     /** During journal replay: the replayed entry's time, so predictions keep when they were made; else -1. */
     private long replayEpochMillis = -1;
@@ -138,6 +142,21 @@ public final class CommandApplier
         replayEpochMillis = epochMillis;
     }
 
+    /** The appliance's traffic classes, for {@code ClassRate} and {@code show classes}. */
+    CommandApplier classes(final io.flowlane.dataplane.policy.TrafficClasses classes,
+        final io.flowlane.dataplane.policy.CircuitBreakers breakers)
+    {
+        this.classes = classes;
+        this.breakers = breakers;
+        return this;
+    }
+
+    /** {@code show classes} rows. */
+    String classRows(final int offset, final int limit, final long[] total)
+    {
+        return ClassTable.listing(classes, breakers, offset, limit, total);
+    }
+
     /** Accepts {@code CaptureStart}/{@code CaptureStop} and hands them to {@code streamer}. */
     CommandApplier captures(final CaptureStreamer streamer)
     {
@@ -172,6 +191,7 @@ public final class CommandApplier
                 case FailurePredictionDecoder.TEMPLATE_ID -> prediction(buffer, body, blockLength, length);
                 case CommandDecoder.TEMPLATE_ID -> command(buffer, body, blockLength, length, replaying);
                 case FaultInjectionDecoder.TEMPLATE_ID -> faultInjection(buffer, body, blockLength, length);
+                case ClassRateDecoder.TEMPLATE_ID -> classRate(buffer, body, blockLength, length);
                 case CaptureStartDecoder.TEMPLATE_ID -> captureStart(buffer, body, blockLength, length, replaying);
                 case CaptureStopDecoder.TEMPLATE_ID -> captureStop(buffer, body, blockLength, length, replaying);
                 default -> throw new Rejection("templateId", templateId + " is not a command this data plane accepts");
@@ -640,6 +660,31 @@ public final class CommandApplier
         {
             throw Rejection.from("", ex);
         }
+        outcome.changedTables = true;
+    }
+
+    private void classRate(final DirectBuffer buffer, final int body, final int blockLength, final int length)
+    {
+        final ClassRateDecoder m = open(classRate, buffer, body, blockLength, length);
+        ids(m.correlationId(), m.sentNanos());
+        final String name = name(m.nameLength(), m.name(), "name", false);
+        final int c = classes == null ? -1 : classes.index(name);
+        if (c < 0)
+        {
+            throw new Rejection("name", "no traffic class named '" + name + "'" + (classes == null || classes.count() == 0 ?
+                " (the appliance's config has no classes:)" : ""));
+        }
+        final long bitsPerSecond = m.bitsPerSecond();
+        final long burst = m.burstBytes();
+        if (bitsPerSecond < 0 || bitsPerSecond > 1_000_000_000_000L)
+        {
+            throw new Rejection("bitsPerSecond", Long.toUnsignedString(bitsPerSecond) + " is outside 0..1 Tbit/s");
+        }
+        if (burst < 1500 || burst > 64 << 20)
+        {
+            throw new Rejection("burstBytes", burst + " is outside 1500..67108864");
+        }
+        classes.setRate(c, bitsPerSecond, (int)burst);
         outcome.changedTables = true;
     }
 

@@ -83,7 +83,7 @@ public final class ControlChannelRuntime implements ExtensionRuntime
             final CaptureStreamer captures = new CaptureStreamer(appliance.capture(), capturePublication, appliance.quiescentState(),
                 appliance.config().ports().stream().map(io.flowlane.dataplane.config.ApplianceConfig.Port::name).toList(),
                 appliance.ports().stream().mapToInt(io.flowlane.dataplane.port.EthPort::id).toArray());
-            applier.captures(captures);
+            applier.captures(captures).classes(appliance.trafficClasses(), appliance.circuitBreakers());
             appliance.addControlDuty(captures);
             if (config.faultInjection())
             {

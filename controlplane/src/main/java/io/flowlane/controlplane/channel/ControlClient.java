@@ -269,6 +269,15 @@ public final class ControlClient implements AutoCloseable
             .putWrappedKey(wrapped, 0, wrapped.length);
     }
 
+    /** Throttles (or releases, 0 bit/s) a traffic class: its policed rate and burst across all workers. */
+    public long classRate(final String name, final long bitsPerSecond, final long burstBytes)
+    {
+        final long id = correlationId();
+        final var m = new io.flowlane.controlplane.sbe.ClassRateEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(id).sentNanos(System.nanoTime()).bitsPerSecond(bitsPerSecond).burstBytes(burstBytes).name(name);
+        return send(id, m.encodedLength());
+    }
+
     public long tunnelScale(final String name, final long bitsPerSecond)
     {
         final long id = correlationId();

@@ -179,7 +179,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
         {
             result = TableDigest.of(forwarding, tunnels);
         }
-        else if (outcome.command >= CommandKind.SHOW_ROUTES.value() && outcome.command <= CommandKind.SHOW_PREDICTIONS.value())
+        else if (outcome.command >= CommandKind.SHOW_ROUTES.value() && outcome.command <= CommandKind.SHOW_CLASSES.value())
         {
             sendListing(outcome.correlationId, CommandKind.get((short)outcome.command), outcome.offset, outcome.limit);
         }
@@ -253,9 +253,13 @@ public final class ControlEndpoint implements Agent, FragmentHandler
     private void sendListing(final long correlationId, final CommandKind kind, final int offset, final int limit)
     {
         final long[] total = new long[1];
-        final String rows = kind == CommandKind.SHOW_PREDICTIONS ?
-            applier.predictions().rows(offset, Math.min(limit == 0 ? Listings.MAX_ROWS : limit, Listings.MAX_ROWS), total) :
-            Listings.rows(kind, forwarding, tunnels, offset, limit, total);
+        final int rowLimit = Math.min(limit == 0 ? Listings.MAX_ROWS : limit, Listings.MAX_ROWS);
+        final String rows = switch (kind)
+        {
+            case SHOW_PREDICTIONS -> applier.predictions().rows(offset, rowLimit, total);
+            case SHOW_CLASSES -> applier.classRows(offset, rowLimit, total);
+            default -> Listings.rows(kind, forwarding, tunnels, offset, limit, total);
+        };
         final byte[] bytes = rows.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (listingBuffer.capacity() < bytes.length + 64)
         {

@@ -102,7 +102,7 @@ final class Telemetry
                 .worker(w)
                 .rxPackets(rx)
                 .txPackets(stats.totalTx())
-                .dropPackets(stats.totalDrops())
+                .dropPackets(stats.unintendedDrops())
                 .rxPacketsPerSecond(interval > 0 ? rxDelta * 1e9 / interval : 0)
                 .busyRatio(totalDelta > 0 ? (float)Math.min(1.0, (double)busyDelta / totalDelta) : 0f)
                 .busyCyclesPerPacket(rxDelta > 0 ? (float)busyDelta / rxDelta : 0f);

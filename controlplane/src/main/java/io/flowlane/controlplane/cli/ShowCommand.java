@@ -21,12 +21,12 @@ import java.util.concurrent.Callable;
  * {@code flowlane show ...}: workers, ports, tunnels and stats from a fresh telemetry report
  * (TELEMETRY_NOW); routes, interfaces and SAs from a listing (SHOW_*, paged); the tables' digest.
  */
-@Command(name = "show", description = "Show a running appliance's routes, interfaces, SAs, the failure predictions it was sent, workers, ports, tunnels, stats or table digest.")
+@Command(name = "show", description = "Show a running appliance's routes, interfaces, SAs, the failure predictions it was sent, traffic classes, workers, ports, tunnels, stats or table digest.")
 final class ShowCommand implements Callable<Integer>
 {
     enum What
     {
-        routes, interfaces, sa, predictions, workers, ports, tunnels, stats, digest
+        routes, interfaces, sa, predictions, classes, workers, ports, tunnels, stats, digest
     }
 
     @Parameters(index = "0", paramLabel = "WHAT", description = "one of: ${COMPLETION-CANDIDATES}")
@@ -50,7 +50,7 @@ final class ShowCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         try (ControlClient client = channel.connect())
         {
-            if (what == What.routes || what == What.interfaces || what == What.sa || what == What.predictions)
+            if (what == What.routes || what == What.interfaces || what == What.sa || what == What.predictions || what == What.classes)
             {
                 final ControlClient.Listing listing;
                 try
@@ -60,6 +60,7 @@ final class ShowCommand implements Callable<Integer>
                         case routes -> CommandKind.SHOW_ROUTES;
                         case interfaces -> CommandKind.SHOW_INTERFACES;
                         case sa -> CommandKind.SHOW_SA;
+                        case classes -> CommandKind.SHOW_CLASSES;
                         default -> CommandKind.SHOW_PREDICTIONS;
                     }, first, max, channel.timeoutMillis);
                 }

@@ -76,6 +76,7 @@ public final class HttpEndpoint implements AutoCloseable
         server.setExecutor(executor);
         server.createContext("/metrics", exchange -> serve(exchange, "text/plain; version=0.0.4", this::metrics));
         server.createContext("/api/topology", exchange -> serve(exchange, "application/json", this::topology));
+        server.createContext("/api/rules", exchange -> serve(exchange, "application/json", this::rules));
         server.createContext("/api/performance", exchange -> serve(exchange, "application/json", this::performance));
         server.createContext("/api/history", exchange -> serve(exchange, "application/x-ndjson", () -> history(exchange)));
         server.start();
@@ -174,6 +175,25 @@ public final class HttpEndpoint implements AutoCloseable
             json.append(t == 0 ? "" : ",").append(String.format(Locale.ROOT,
                 "{\"name\":\"%s\",\"protocol\":\"%s\",\"endpoints\":\"%s\",\"mtu\":%d,\"bandwidth_bps\":%d}", Json.escape(tunnel.name()),
                 tunnel.protocol(), tunnel.endpoints(), tunnel.mtu(), tunnel.bandwidth()));
+        }
+        return json.append("]}\n").toString();
+    }
+
+    /** Seed 000's prioritisation rules: the traffic classes in match order, with their limits and counters. */
+    private String rules()
+    {
+        final StringBuilder json = new StringBuilder("{\"classes\":[");
+        final List<String[]> rows = io.flowlane.controlplane.channel.ClassTable.rows(appliance.trafficClasses(),
+            appliance.circuitBreakers());
+        for (int r = 0; r < rows.size(); r++)
+        {
+            json.append(r == 0 ? "{" : ",{");
+            for (int c = 0; c < io.flowlane.controlplane.channel.ClassTable.HEADER.length; c++)
+            {
+                json.append(c == 0 ? "" : ",").append('"').append(io.flowlane.controlplane.channel.ClassTable.HEADER[c].replace('-', '_'))
+                    .append("\":\"").append(Json.escape(rows.get(r)[c])).append('"');
+            }
+            json.append('}');
         }
         return json.append("]}\n").toString();
     }

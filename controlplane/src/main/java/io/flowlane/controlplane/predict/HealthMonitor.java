@@ -64,7 +64,9 @@ public final class HealthMonitor
         final double mbufUse = report.mbufsTotal() == 0 ? 0 : (double)report.mbufsInUse() / report.mbufsTotal();
         for (final TelemetryReportDecoder.WorkersDecoder worker : report.workers())
         {
-            final long[] last = lastWorker.computeIfAbsent(worker.worker(), w -> new long[2]);
+            // A worker seen for the first time (a controller attaching to a running appliance) gives
+            // its counters' baseline: what it dropped before is history, not this interval's health.
+            final long[] last = lastWorker.computeIfAbsent(worker.worker(), w -> new long[] {worker.rxPackets(), worker.dropPackets()});
             final long rx = worker.rxPackets() - last[0];
             final long drops = worker.dropPackets() - last[1];
             last[0] = worker.rxPackets();

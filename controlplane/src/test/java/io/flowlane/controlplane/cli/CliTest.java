@@ -36,6 +36,8 @@ class CliTest
         neighbors:
           - {interface: east, address: 10.1.0.2, mac: "02:00:00:00:01:02"}
         tunnels: []
+        classes:
+          - {name: bulk, match: {destination: 198.18.60.0/24}, rate-mbps: 50}
         control:
           aeron-dir: %s
           journal: %s
@@ -264,6 +266,44 @@ class CliTest
         final Run bad = remote("controller", "--duration", "1s", "--failover", "198.51.100.0/24,gre-x");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("--failover: '198.51.100.0/24,gre-x' is not PREFIX,PRIMARY,STANDBY,SOURCE,DESTINATION"), bad.err());
+    }
+
+    @Test
+    void classSetThrottlesAClassAndShowClassesCountsItsPackets()
+    {
+        final TestPort west = harness.link("cli_w");
+        final TestPort east = harness.link("cli_e");
+        assertEquals(0, remote("route", "add", "198.18.60.0/24", "--via", "10.1.0.2").exit());
+        final byte[] packet = Frames.udp4(harness.appliance.port("west").mac(), 0x02_00_00_00_00_32L, 0, ip(10, 0, 0, 50),
+            ip(198, 18, 60, 1), 64, 1000, 9000, 1000);
+        // Throttled to 0.01 Mbit/s with the smallest burst: a blast of 20 gets about 1.5 KB through.
+        final Run set = remote("class", "set", "bulk", "--rate-mbps", "0.01", "--burst-kb", "2");
+        assertEquals(0, set.exit(), set.err());
+        for (int i = 0; i < 20; i++)
+        {
+            west.send(packet);
+        }
+        final int throttled = east.drain(300).size();
+        assertTrue(throttled >= 1 && throttled <= 3, throttled + " of 20 passed the throttle");
+        assertEquals(0, remote("class", "set", "bulk", "--rate-mbps", "0").exit(), "released");
+        for (int i = 0; i < 20; i++)
+        {
+            west.send(packet);
+        }
+        assertEquals(20, east.drain(300).size());
+
+        final Run shown = remote("show", "classes", "--json");
+        assertEquals(0, shown.exit(), shown.err());
+        assertTrue(shown.out().contains("\"class\":\"bulk\"") && shown.out().contains("\"rate-mbps\":\"unlimited\"") &&
+            shown.out().contains("\"packets\":\"40\"") && shown.out().contains("\"policed\":\"" + (20 - throttled) + "\""),
+            shown.out());
+        final Run unknown = remote("class", "set", "video", "--rate-mbps", "5");
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.err().contains("refused: name: no traffic class named 'video'"), unknown.err());
+        final Run tinyBurst = remote("class", "set", "bulk", "--rate-mbps", "5", "--burst-kb", "1");
+        assertEquals(1, tinyBurst.exit());
+        assertTrue(tinyBurst.err().contains("burstBytes: 1024 is outside"), tinyBurst.err());
+        assertEquals(0, remote("route", "del", "198.18.60.0/24").exit());
     }
 
     static String[] concat(final String[] head, final String... tail)

@@ -55,6 +55,9 @@ class HttpEndpointTest
                 via: [{address: 10.1.0.2}]
             tunnels:
               - {name: gre-h, protocol: gre, source: 10.1.0.1, destination: 10.1.0.2, key: 9}
+            classes:
+              - {name: signalling, priority: 7, match: {dscp: [24, 40], protocol: udp, destination-ports: 5060-5061}}
+              - {name: bulk, match: {destination: 198.18.9.0/24}, rate-mbps: 10, breaker: {drop-ratio: 0.5}}
             control:
               aeron-dir: %s
               journal: %s
@@ -135,5 +138,12 @@ class HttpEndpointTest
         assertEquals(200, history.statusCode());
         assertTrue(history.body().contains("\"kind\":\"ACK\",\"template\":9"), history.body());
         assertEquals(400, get("/api/history?since=soon", TOKEN).statusCode());
+
+        // Seed 000's prioritisation rules: the classes in match order.
+        final String rules = get("/api/rules", TOKEN).body();
+        assertTrue(rules.startsWith("{\"classes\":[{\"class\":\"signalling\",\"priority\":\"7\",\"match\":\"dscp 24,40 protocol udp port 5060-5061\""),
+            rules);
+        assertTrue(rules.contains("{\"class\":\"bulk\",\"priority\":\"0\",\"match\":\"to 198.18.9.0/24\",\"rate_mbps\":\"10.000\"") &&
+            rules.contains("\"breaker_state\":\"closed\""), rules);
     }
 }

@@ -38,6 +38,15 @@ public final class WorkerStats
         return sum;
     }
 
+    /**
+     * Drops that are not policy: everything but packets policed by their traffic class or shed
+     * by its open breaker, which are the configured outcome, not a sign of trouble (health).
+     */
+    public long unintendedDrops()
+    {
+        return totalDrops() - drops[DropReason.POLICED.ordinal()] - drops[DropReason.CLASS_BREAKER_OPEN.ordinal()];
+    }
+
     public long totalRx()
     {
         long sum = 0;
