@@ -38,4 +38,21 @@ class CliRunTest
         assertEquals(2, refused.exitValue(), Files.readString(work.resolve("bad.log")));
         assertTrue(Files.readString(work.resolve("bad.log")).contains("bad.yaml:"), Files.readString(work.resolve("bad.log")));
     }
+
+    @Test
+    void pktgenAndBenchAreVerbsOfTheOneCommandLineWithCompletion()
+    {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final java.io.StringWriter err = new java.io.StringWriter();
+        final var cli = FlowlaneMain.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        assertEquals(0, cli.execute("generate-completion"));
+        assertTrue(out.toString().contains("pktgen") && out.toString().contains("bench") && out.toString().contains("capture") &&
+            out.toString().contains("controller"), "completion knows every verb");
+        assertEquals(0, cli.execute("pktgen", "--help"));
+        assertTrue(out.toString().contains("--tx-port"), out.toString());
+        assertEquals(2, cli.execute("bench", "everything"));
+        assertTrue(err.toString().contains("'everything' is not forwarding or tunnels"), err.toString());
+    }
 }

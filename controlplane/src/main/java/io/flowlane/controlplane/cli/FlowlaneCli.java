@@ -35,6 +35,17 @@ public final class FlowlaneCli
     {
         final CommandLine cli = new CommandLine(new FlowlaneCli());
         cli.setExitCodeExceptionMapper(ex -> ex instanceof Unreachable ? UNREACHABLE : USAGE);
+        // A person reads these: the reason, not a stack trace (FLOWLANE_DEBUG=1 adds it).
+        cli.setExecutionExceptionHandler((ex, commandLine, parsed) ->
+        {
+            commandLine.getErr().println("flowlane " + commandLine.getCommandName() + ": " + ex.getMessage());
+            if (System.getenv("FLOWLANE_DEBUG") != null)
+            {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return ex instanceof Unreachable ? UNREACHABLE : USAGE;
+        });
         cli.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n")
             .exitCodeList(java.util.Map.of("0", "done", "1", "refused by the data plane (field: reason on stderr)",
                 "2", "bad usage or config", "3", "appliance not reachable"));
