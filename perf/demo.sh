@@ -15,18 +15,22 @@ rm -f /run/flowlane/memif-west.sock /run/flowlane/memif-east.sock
 # JVM housekeeping threads (JIT, GC) stay on CPU 0 with the generator; the worker has CPU 1 to itself.
 export FLOWLANE_HOUSEKEEPING_CPUS=${FLOWLANE_HOUSEKEEPING_CPUS:-0}
 
+# The generator: 64-byte UDP frames, 1024 flows to 198.18.1.0/24, into west; counts what east returns.
+generate() {
+    ./flowlane java io.flowlane.perf.Pktgen \
+        --vdev net_memif0,role=server,id=0,socket=/run/flowlane/memif-west.sock,socket-abstract=no,mac=02:fe:00:00:01:01 \
+        --vdev net_memif1,role=server,id=0,socket=/run/flowlane/memif-east.sock,socket-abstract=no,mac=02:fe:00:00:01:02 \
+        --tx-port net_memif0 --rx-port net_memif1 --dst-mac 02:fe:00:00:00:01 --core 0 \
+        --dst-ip 198.18.1.1 --dst-count 200 --flows 1024 --size 64 --warmup 2 --duration "$1"
+}
+
 echo "flowlane demo: generator → memif → appliance → memif → generator, ${duration}s measured (logs in $log)"
 ./flowlane java io.flowlane.dataplane.ApplianceMain config/demo-appliance.yaml $((duration + 6)) \
     > >(sed -u 's/^/  appliance | /' | tee "$log/appliance.log") 2>&1 &
 appliance=$!
 trap 'kill $appliance 2>/dev/null || true' EXIT
 
-./flowlane java io.flowlane.perf.Pktgen \
-    --vdev net_memif0,role=server,id=0,socket=/run/flowlane/memif-west.sock,socket-abstract=no,mac=02:fe:00:00:01:01 \
-    --vdev net_memif1,role=server,id=0,socket=/run/flowlane/memif-east.sock,socket-abstract=no,mac=02:fe:00:00:01:02 \
-    --tx-port net_memif0 --rx-port net_memif1 --dst-mac 02:fe:00:00:00:01 --core 0 \
-    --dst-ip 198.18.1.1 --dst-count 200 --flows 1024 --size 64 --warmup 2 --duration "$duration" \
-    2>&1 | sed -u 's/^/  pktgen    | /' | tee "$log/pktgen.log"
+generate "$duration" 2>&1 | sed -u 's/^/  pktgen    | /' | tee "$log/pktgen.log"
 
 wait $appliance || true
 trap - EXIT
@@ -53,12 +57,7 @@ if [ "${ESP:-1}" != 0 ]; then
         > "$log/appliance-esp.log" 2>&1 &
     appliance=$!
     trap 'kill $appliance 2>/dev/null || true' EXIT
-    ./flowlane java io.flowlane.perf.Pktgen \
-        --vdev net_memif0,role=server,id=0,socket=/run/flowlane/memif-west.sock,socket-abstract=no,mac=02:fe:00:00:01:01 \
-        --vdev net_memif1,role=server,id=0,socket=/run/flowlane/memif-east.sock,socket-abstract=no,mac=02:fe:00:00:01:02 \
-        --tx-port net_memif0 --rx-port net_memif1 --dst-mac 02:fe:00:00:00:01 --core 0 \
-        --dst-ip 198.18.1.1 --dst-count 200 --flows 1024 --size 64 --warmup 2 --duration "$esp_seconds" \
-        > "$log/pktgen-esp.log" 2>&1 &
+    generate "$esp_seconds" > "$log/pktgen-esp.log" 2>&1 &
     generator=$!
     # Once traffic flows: three frames as they leave the east port, decoded by tshark.
     sleep 4
