@@ -45,6 +45,9 @@ public final class Pktgen implements Callable<Integer>
 
     @Option(names = "--vdev", description = "DPDK virtual device (repeatable)")
     List<String> vdevs = new ArrayList<>();
+    @Option(names = "--pci", paramLabel = "ADDRESS",
+        description = "PCI device to use, bound to vfio-pci or uio (repeatable); --tx-port/--rx-port then name it by its address")
+    List<String> pciDevices = new ArrayList<>();
     @Option(names = "--file-prefix", defaultValue = "flowlane-pktgen")
     String filePrefix;
     @Option(names = "--memory-mb", defaultValue = "1024")
@@ -194,7 +197,7 @@ public final class Pktgen implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
 
-        Eal.init(new EalConfig(vdevs, List.of(), !hugepages, memoryMb, filePrefix, false, "warning", ealArgs));
+        Eal.init(new EalConfig(vdevs, pciDevices, !hugepages, memoryMb, filePrefix, false, "warning", ealArgs));
         if (core >= 0)
         {
             CpuAffinity.pinCurrentThread(core);
