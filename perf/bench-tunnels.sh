@@ -13,6 +13,7 @@
 # captured by net_pcap, whose ESP scapy decrypts (perf/verify_tunnel.py). ROUNDS=0 VERIFY=1 only
 # verifies. DUTS="appliance-esp secgw-gcm-cpu" picks DUTs; HUGE=0 runs the DUTs on 4 KiB pages;
 # PROFILE=1 records a cpu-clock profile of the DUT's core in every run (see run_dut).
+# RESULT_FILE names the result file (perf/bench.sh runs this script as its tunnel step).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
@@ -217,7 +218,7 @@ for round in $(seq 1 "$rounds"); do
 done
 [ "$rounds" -gt 0 ] || exit 0
 
-file="$out/bench-tunnels-$stamp.json"
+file=${RESULT_FILE:-$out/bench-tunnels-$stamp.json}
 {
     echo "{\"kind\":\"bench-tunnels\",\"stamp\":\"$stamp\",\"commit\":\"$commit\",\"duration\":$duration,\"warmup\":${WARMUP:-5},\"dut_cpu\":$dut_cpu,\"gen_cpu\":$gen_cpu,\"hugepages\":$([ "$huge" = 1 ] && echo true || echo false),"
     echo " \"setups\":{$(IFS=,; echo "${setups[*]}")},"

@@ -2,13 +2,22 @@
 """Summarises a perf/bench.sh or perf/bench-tunnels.sh result file as the Markdown tables
 docs/performance.md shows.
 
+    bench_report.py RESULT.json                      print the summary
+    bench_report.py RESULT.json --doc docs/performance.md [--previous EARLIER.json]
+        (perf/bench.sh's whole-system result) also rewrite the generated section of that file,
+        between the bench-report markers, and its plots in docs/img/; with --previous, compare
+        this run's ratios with an earlier run's.
+
 The devices under test run in alternation; each round's ratio compares two runs minutes apart,
 so the median of per-round ratios is less sensitive to a machine whose speed drifts than the
 ratio of the two medians. Both are printed.
 """
+import datetime
 import json
+import os
 import statistics
 import sys
+
 
 
 def forwarding_report(runs, path):
@@ -134,13 +143,354 @@ def tunnels_report(data, path):
     for r in failed:
         print("no result after %d attempts: round %d, %d B, %s" % (r["attempts"], r["round"], r["size"], r["dut"]))
 
+BEGIN = "<!-- bench-report:begin -->"
+END = "<!-- bench-report:end -->"
+PERCENTILES = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p99_9", "p99.9"), ("max", "max"))
+NAMES = {"appliance": "flowlane appliance (1 worker)", "l3fwd": "DPDK l3fwd (1 lcore)"}
+
+
+def size_key(size):
+    return (1, 0) if size == "imix" else (0, size)
+
+
+def size_label(size):
+    return "IMIX (7:4:1 of 64/594/1518)" if size == "imix" else "%d" % size
+
+
+def spread(pairs):
+    return max(pairs) - min(pairs) if pairs else 0.0
+
+
+class WholeSystem:
+    """One perf/bench.sh result (and the tunnel result it names): medians, ratios, per-round ratios."""
+
+    def __init__(self, path, data):
+        self.path, self.data = path, data
+        self.runs = [r for r in data["runs"] if r["result"] is not None]
+        self.failed = [r for r in data["runs"] if r["result"] is None]
+        self.rounds = sorted({r["round"] for r in data["runs"]})
+        self.sizes = sorted({r["size"] for r in self.runs if r["phase"] == "forwarding"}, key=size_key)
+        self.tunnels = None
+        if data.get("tunnels_file") and os.path.exists(data["tunnels_file"]):
+            self.tunnels = json.load(open(data["tunnels_file"]))
+
+    def result(self, phase, dut, size, rnd):
+        found = [r["result"] for r in self.runs if r["phase"] == phase and r["dut"] == dut and r["size"] == size
+                 and r["round"] == rnd]
+        return found[0] if found else None
+
+    def rates(self, dut, size):
+        return [x["rx_mpps"] for x in (self.result("forwarding", dut, size, rnd) for rnd in self.rounds) if x]
+
+    def mean_size(self, size):
+        for r in self.runs:
+            if r["phase"] == "forwarding" and r["size"] == size:
+                return r["result"].get("mean_size", size)
+        return size
+
+    def forwarding_ratio(self, size):
+        """(ratio of medians, per-round ratios) of the appliance over l3fwd."""
+        pairs = []
+        for rnd in self.rounds:
+            a, b = self.result("forwarding", "appliance", size, rnd), self.result("forwarding", "l3fwd", size, rnd)
+            if a and b and b["rx_mpps"]:
+                pairs.append(a["rx_mpps"] / b["rx_mpps"])
+        a, b = self.rates("appliance", size), self.rates("l3fwd", size)
+        if not a or not b:
+            return None
+        return statistics.median(a) / statistics.median(b), pairs
+
+    def tunnel_rate(self, dut, size, rnd):
+        found = [r["result"]["rx_mpps"] for r in self.tunnels["runs"] if r["result"] is not None and r["dut"] == dut
+                 and r["size"] == size and r["round"] == rnd]
+        return found[0] if found else None
+
+    def tunnel_rates(self, dut, size):
+        return [v for v in (self.tunnel_rate(dut, size, rnd) for rnd in self.tunnel_rounds()) if v is not None]
+
+    def tunnel_rounds(self):
+        return sorted({r["round"] for r in self.tunnels["runs"]}) if self.tunnels else []
+
+    def tunnel_sizes(self):
+        return sorted({r["size"] for r in self.tunnels["runs"]}) if self.tunnels else []
+
+    def tunnel_ratio(self, a, b, size, b_rate=None):
+        """Appliance tunnel DUT a over b (a tunnel DUT, or b_rate(size, round) from elsewhere)."""
+        b_rate = b_rate or (lambda s, rnd: self.tunnel_rate(b, s, rnd))
+        pairs = [self.tunnel_rate(a, size, rnd) / b_rate(size, rnd) for rnd in self.tunnel_rounds()
+                 if self.tunnel_rate(a, size, rnd) and b_rate(size, rnd)]
+        mine = self.tunnel_rates(a, size)
+        theirs = [v for v in (b_rate(size, rnd) for rnd in self.tunnel_rounds()) if v]
+        if not mine or not theirs:
+            return None
+        return statistics.median(mine) / statistics.median(theirs), pairs
+
+    def secgw(self):
+        duts = list(dict.fromkeys(r["dut"] for r in self.tunnels["runs"])) if self.tunnels else []
+        return [d for d in duts if d.startswith("secgw-")]
+
+    def ratios(self):
+        """Every ratio this run measured: {name: (ratio of medians, per-round ratios)}."""
+        out = {}
+        for size in self.sizes:
+            both = self.forwarding_ratio(size)
+            if both:
+                out["forwarding %s: appliance / l3fwd" % ("IMIX" if size == "imix" else "%d B" % size)] = both
+        for size in self.tunnel_sizes():
+            for b in self.secgw():
+                both = self.tunnel_ratio("appliance-esp", b, size)
+                if both:
+                    out["ESP %d B: appliance / %s" % (size, b)] = both
+            both = self.tunnel_ratio("appliance-gre", None, size,
+                                     lambda s, rnd: (self.result("forwarding", "appliance", s, rnd) or {}).get("rx_mpps"))
+            if both:
+                out["GRE %d B: appliance GRE / appliance forwarding" % size] = both
+        return out
+
+
+def gbps(mpps, size):
+    return mpps * size * 8 / 1000
+
+
+def rounds_text(values):
+    return ", ".join("%.2f" % v for v in values)
+
+
+def plot_rates(ws, png):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    numeric = [s for s in ws.sizes if s != "imix"]
+    for dut, style in (("appliance", "o-"), ("l3fwd", "s--")):
+        med = [statistics.median(ws.rates(dut, s)) if ws.rates(dut, s) else float("nan") for s in numeric]
+        low = [m - min(ws.rates(dut, s)) if ws.rates(dut, s) else 0 for m, s in zip(med, numeric)]
+        high = [max(ws.rates(dut, s)) - m if ws.rates(dut, s) else 0 for m, s in zip(med, numeric)]
+        line = left.errorbar(numeric, med, yerr=[low, high], fmt=style, capsize=3, label=NAMES[dut])
+        right.plot(numeric, [gbps(m, s) for m, s in zip(med, numeric)], style, color=line[0].get_color(), label=NAMES[dut])
+        if "imix" in ws.sizes and ws.rates(dut, "imix"):
+            mean = ws.mean_size("imix")
+            m = statistics.median(ws.rates(dut, "imix"))
+            left.plot([mean], [m], "*", markersize=12, color=line[0].get_color(), label="%s, IMIX" % dut)
+            right.plot([mean], [gbps(m, mean)], "*", markersize=12, color=line[0].get_color(), label="%s, IMIX" % dut)
+    for ax, label in ((left, "received Mpps (median; bars: min-max of rounds)"), (right, "Gbit/s (frames incl. FCS)")):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(numeric)
+        ax.set_xticklabels([str(s) for s in numeric])
+        ax.set_xlabel("frame size, bytes")
+        ax.set_ylabel(label)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("Forwarding, one core, memif: %s (noisy 2-vCPU VM: compare the curves, not the numbers)"
+                 % os.path.basename(ws.path), fontsize=9)
+    fig.tight_layout()
+    fig.savefig(png, dpi=90, metadata={"Software": None})
+    plt.close(fig)
+
+
+def latency_medians(ws, dut):
+    stats = [x["latency_us"] for x in (ws.result("latency", dut, 64, rnd) for rnd in ws.rounds) if x and x.get("latency_us")]
+    if not stats:
+        return None
+    return {key: statistics.median(s[key] for s in stats) for key, _ in PERCENTILES}, stats
+
+
+def plot_latency(ws, png):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4))
+    width = 0.38
+    for i, dut in enumerate(("appliance", "l3fwd")):
+        both = latency_medians(ws, dut)
+        if not both:
+            continue
+        values = [both[0][key] for key, _ in PERCENTILES]
+        ax.bar([x + (i - 0.5) * width for x in range(len(PERCENTILES))], values, width, label=NAMES[dut])
+    ax.set_xticks(range(len(PERCENTILES)))
+    ax.set_xticklabels([label for _, label in PERCENTILES])
+    ax.set_yscale("log")
+    ax.set_ylabel("round trip, µs (median over rounds)")
+    ax.set_title("Latency at %d pps, 64-byte frames: %s" % (ws.data["latency_pps"], os.path.basename(ws.path)), fontsize=9)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(png, dpi=90, metadata={"Software": None})
+    plt.close(fig)
+
+
+def whole_system_report(path, data, previous=None, doc=None):
+    """perf/bench.sh's result as Markdown; with doc, also written into doc's generated section and plots."""
+    ws = WholeSystem(path, data)
+    lines = []
+    add = lines.append
+    stamp = datetime.datetime.strptime(data["stamp"], "%Y%m%dT%H%M%SZ").strftime("%Y-%m-%d %H:%M UTC")
+    files = "`%s`" % path + (" and `%s`" % data["tunnels_file"] if ws.tunnels else "")
+    add(BEGIN)
+    add("## Whole-system report (generated)")
+    add("")
+    add("*Generated by `perf/bench_report.py` from %s (run of %s, commit `%s`, %d s); do not edit by hand: "
+        "`./flowlane bench` rewrites everything between the bench-report markers.* Command: `%s` "
+        "(%d rounds of %d s after %d s warm-up, the DUTs alternating within each round; DUT on CPU %s, generator on CPU %s, "
+        "DUT on %s)." % (files, stamp, data.get("commit", "?"), data.get("seconds", 0), data.get("command", "./flowlane bench"),
+                         len(ws.rounds), data["duration"], data["warmup"], data["dut_cpu"], data["gen_cpu"],
+                         "hugepages" if data.get("hugepages", True) else "4 KiB pages"))
+    add("")
+    add("**Machine caveat:** a %s-vCPU KVM guest (AMD EPYC) shared with other tenants and other agents' builds; the "
+        "same binary's rate swings by 2× from run to run. Only ratios measured side by side mean anything, and those "
+        "with their per-round spread; absolute Mpps, Gbit/s and µs say nothing about real hardware." % data.get("cpus", 2))
+    add("")
+    add("### Forwarding: appliance vs l3fwd by frame size")
+    add("")
+    add("| frame size | appliance Mpps, median (each round) | l3fwd Mpps, median (each round) | appliance Gbit/s | l3fwd Gbit/s "
+        "| ratio of medians | per-round ratios |")
+    add("|---|---|---|---|---|---|---|")
+    for size in ws.sizes:
+        a, b = ws.rates("appliance", size), ws.rates("l3fwd", size)
+        both = ws.forwarding_ratio(size)
+        mean = ws.mean_size(size)
+        add("| %s | %s | %s | %s | %s | %s | %s |" % (
+            size_label(size),
+            "%.2f (%s)" % (statistics.median(a), rounds_text(a)) if a else "—",
+            "%.2f (%s)" % (statistics.median(b), rounds_text(b)) if b else "—",
+            "%.2f" % gbps(statistics.median(a), mean) if a else "—",
+            "%.2f" % gbps(statistics.median(b), mean) if b else "—",
+            "**%.2f**" % both[0] if both else "—", rounds_text(both[1]) if both else "—"))
+    add("")
+    add("Gbit/s = Mpps × frame size × 8 (the generator's frames, FCS included; IMIX: its mean, %.1f bytes). "
+        "Received at the generator, sent as fast as the DUT takes frames (its ring is full again and again)."
+        % ws.mean_size("imix") if "imix" in ws.sizes else
+        "Gbit/s = Mpps × frame size × 8 (the generator's frames, FCS included).")
+    if doc:
+        add("")
+        add("![rate vs frame size](img/bench-rate-vs-size.png)")
+    add("")
+    add("### Latency below saturation")
+    add("")
+    if data.get("latency_pps"):
+        add("Both DUTs at %d pps of 64-byte frames (%.0f%% of the slower DUT's 64-byte median above), a time stamp in "
+            "every %d-th frame; round trip generator → DUT → generator, through two memif links and the generator's "
+            "own poll loop. µs, median over rounds (each round's value in brackets):"
+            % (data["latency_pps"], 100 * data["latency_fraction"], data["latency_every"]))
+        add("")
+        add("| device under test | samples | " + " | ".join(label for _, label in PERCENTILES) + " | lost |")
+        add("|---|---|" + "---|" * len(PERCENTILES) + "---|")
+        for dut in ("appliance", "l3fwd"):
+            both = latency_medians(ws, dut)
+            if not both:
+                add("| %s | no result |%s" % (NAMES[dut], " |" * (len(PERCENTILES) + 1)))
+                continue
+            med, each = both
+            results = [x for x in (ws.result("latency", dut, 64, rnd) for rnd in ws.rounds) if x]
+            add("| %s | %d | %s | %s |" % (
+                NAMES[dut], sum(s["samples"] for s in each),
+                " | ".join("%.1f (%s)" % (med[key], ", ".join("%.1f" % s[key] for s in each)) for key, _ in PERCENTILES),
+                ", ".join("%d" % x.get("lost_packets", 0) for x in results)))
+        if doc:
+            add("")
+            add("![latency percentiles](img/bench-latency.png)")
+    else:
+        add("Not run (LATENCY=0, or no 64-byte rate to take a fraction of).")
+    add("")
+    add("### Tunnels")
+    add("")
+    if ws.tunnels:
+        add("`perf/bench-tunnels.sh` as a step of the same run (set-up in [IPsec ESP and GRE](#ipsec-esp-and-gre)); "
+            "GRE is compared with the appliance's plain forwarding of the same size and round from the table above.")
+        add("")
+        add("| frame size | device under test | Mpps, median (each round) | Gbit/s |")
+        add("|---|---|---|---|")
+        duts = list(dict.fromkeys(r["dut"] for r in ws.tunnels["runs"]))
+        for size in ws.tunnel_sizes():
+            for dut in duts:
+                values = ws.tunnel_rates(dut, size)
+                if values:
+                    add("| %d | %s | %.2f (%s) | %.2f |" % (size, dut, statistics.median(values), rounds_text(values),
+                                                           gbps(statistics.median(values), size)))
+        add("")
+        for dut in duts:
+            add("* %s: %s" % (dut, ws.tunnels.get("setups", {}).get(dut, "?")))
+    else:
+        add("Not run (TUNNELS=0).")
+    add("")
+    add("### Worker scaling")
+    add("")
+    add("Scaling %s" % data.get("scaling", {}).get("note", "not run."))
+    add("")
+    add("### Ratios, and how this run compares with the previous one")
+    add("")
+    mine = ws.ratios()
+    theirs = WholeSystem(previous, json.load(open(previous))).ratios() if previous else {}
+    if theirs:
+        add("Agreement rule: the two runs agree on a ratio if their ratios of medians differ by no more than the larger of "
+            "the two runs' per-round spreads (max − min of the per-round ratios).")
+        add("")
+        add("| ratio | this run: of medians (per-round) | previous run `%s`: of medians (per-round) | difference | "
+            "larger spread | agree? |" % os.path.basename(previous))
+        add("|---|---|---|---|---|---|")
+    else:
+        add("| ratio | of medians | per-round ratios |")
+        add("|---|---|---|")
+    agreed = total = 0
+    for name, (of_medians, pairs) in mine.items():
+        if theirs:
+            if name not in theirs:
+                add("| %s | %.3f (%s) | — | | | |" % (name, of_medians, rounds_text(pairs)))
+                continue
+            other, other_pairs = theirs[name]
+            width = max(spread(pairs), spread(other_pairs))
+            ok = abs(of_medians - other) <= width
+            agreed += ok
+            total += 1
+            add("| %s | %.3f (%s) | %.3f (%s) | %+.3f | %.3f | %s |" % (
+                name, of_medians, rounds_text(pairs), other, rounds_text(other_pairs), of_medians - other, width,
+                "yes" if ok else "**no**"))
+        else:
+            add("| %s | %.3f | %s |" % (name, of_medians, rounds_text(pairs)))
+    if theirs:
+        add("")
+        add("%d of %d ratios agree with the previous run within the per-round spread." % (agreed, total))
+    retried = [r for r in data["runs"] if r.get("attempts", 1) > 1]
+    add("")
+    add("Runs retried after a failed memif zero-copy link: %d of %d%s." % (
+        len(retried), len(data["runs"]),
+        "; without a result after 3 attempts: " + ", ".join("%s round %d %s %s" % (r["phase"], r["round"], r["size"], r["dut"])
+                                                           for r in ws.failed) if ws.failed else ""))
+    add(END)
+    section = "\n".join(lines)
+    if doc:
+        img = os.path.join(os.path.dirname(doc), "img")
+        os.makedirs(img, exist_ok=True)
+        plot_rates(ws, os.path.join(img, "bench-rate-vs-size.png"))
+        if data.get("latency_pps"):
+            plot_latency(ws, os.path.join(img, "bench-latency.png"))
+        text = open(doc).read()
+        if BEGIN in text and END in text:
+            text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        open(doc, "w").write(text)
+        print("rewrote the generated section of %s and its plots in %s" % (doc, img))
+    return section
+
 
 def main():
-    data = json.load(open(sys.argv[1]))
-    if isinstance(data, dict) and data.get("kind") == "bench-tunnels":
-        tunnels_report(data, sys.argv[1])
+    args = sys.argv[1:]
+    doc = previous = None
+    if "--doc" in args:
+        doc = args.pop(args.index("--doc") + 1)
+        args.remove("--doc")
+    if "--previous" in args:
+        previous = args.pop(args.index("--previous") + 1)
+        args.remove("--previous")
+    path = args[0]
+    data = json.load(open(path))
+    if isinstance(data, dict) and data.get("kind") == "bench":
+        print(whole_system_report(path, data, previous, doc))
+    elif isinstance(data, dict) and data.get("kind") == "bench-tunnels":
+        tunnels_report(data, path)
     else:
-        forwarding_report(data, sys.argv[1])
+        forwarding_report(data, path)
 
 
 if __name__ == "__main__":
