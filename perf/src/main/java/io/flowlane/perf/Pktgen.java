@@ -354,7 +354,8 @@ public final class Pktgen implements Callable<Integer>
                         step.number(), trialLine(discarded));
                 }
                 System.out.printf(Locale.ROOT, "trial %2d: %s: %s%s  [%d, %d]  %s%n", step.number(), trialLine(step.trial()),
-                    step.passed() ? "pass" : "FAIL", step.accurate() ? "" : " (offered rate still off after " + attempts + " attempts)",
+                    step.passed() ? "pass" : "FAIL", step.accurate() ? "" : step.passed() ?
+                        " (offered rate still off after " + attempts + " attempts)" : " (offered less, and lost frames even so)",
                     step.lowPps(), step.highPps(), step.trial().latency() == null ? "" : LatencyStamps.line(step.trial().latency()));
             });
         final StringBuilder trials = new StringBuilder("[");
