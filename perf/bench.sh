@@ -138,7 +138,7 @@ file="$out/bench-$stamp.json"
 {
     echo "{\"kind\":\"bench\",\"stamp\":\"$stamp\",\"commit\":\"$commit\",\"rounds\":$rounds,\"duration\":$duration,\"warmup\":$WARMUP,"
     echo " \"dut_cpu\":$dut_cpu,\"gen_cpu\":$gen_cpu,\"hugepages\":$([ "$huge" = 1 ] && echo true || echo false),\"cpus\":$(nproc),"
-    echo " \"command\":\"ROUNDS=$rounds DURATION=$duration WARMUP=$WARMUP SIZES=\\\"$sizes\\\" TUNNEL_SIZES=\\\"$tunnel_sizes\\\" ./flowlane bench\","
+    echo " \"command\":\"LATENCY_FRACTION=$latency_fraction ROUNDS=$rounds DURATION=$duration WARMUP=$WARMUP SIZES=\\\"$sizes\\\" TUNNEL_SIZES=\\\"$tunnel_sizes\\\" ./flowlane bench\","
     echo " \"latency_pps\":$latency_pps,\"latency_fraction\":$latency_fraction,\"latency_every\":$latency_every,"
     echo " \"scaling\":{\"run\":false,\"note\":\"$scaling_note\"},\"tunnels_file\":$tunnels_file,\"seconds\":$(($(date +%s) - started)),"
     echo " \"runs\":[$(IFS=,; echo "${results[*]}")]}"
