@@ -101,8 +101,8 @@ public final class CommandApplier
     private io.flowlane.dataplane.policy.TrafficClasses classes;
     private io.flowlane.dataplane.policy.CircuitBreakers breakers;
     private final PredictionLog predictions = new PredictionLog();
-    /** During journal replay: the replayed entry's time, so predictions keep when they were made; else -1. */
-    private long replayEpochMillis = -1;
+    /** When the command being applied was received (its journal entry's time), epoch ms. */
+    private long entryEpochMillis;
     private boolean faultInjectionAllowed;
     private long tscHz = 1_000_000_000L;
     private final Outcome outcome = new Outcome();
@@ -136,10 +136,10 @@ public final class CommandApplier
         return predictions;
     }
 
-    /** Journal replay: the time of the entry about to be re-applied (epoch ms), or -1 after the replay. */
-    void replayTime(final long epochMillis)
+    /** The time of the command about to be applied (epoch ms): its journal entry's, live or in a replay. */
+    void entryTime(final long epochMillis)
     {
-        replayEpochMillis = epochMillis;
+        entryEpochMillis = epochMillis;
     }
 
     /** The appliance's traffic classes, for {@code ClassRate} and {@code show classes}. */
@@ -634,7 +634,7 @@ public final class CommandApplier
             throw new Rejection("reason", m.reasonLength() + " bytes; at most " + MAX_REASON_BYTES);
         }
         final String reason = m.reason();
-        predictions.add(new PredictionLog.Entry(replayEpochMillis >= 0 ? replayEpochMillis : System.currentTimeMillis(), entity,
+        predictions.add(new PredictionLog.Entry(entryEpochMillis, entity,
             probability, m.horizonMillis(), reason));
         // Advisory: the control plane acts on its own predictions with route and steering changes; the
         // data plane checks, journals and acknowledges them so they are in the history.

@@ -152,16 +152,20 @@ public final class ControlEndpoint implements Agent, FragmentHandler
                 return;
             }
         }
+        // One time for the command: the journal's, and what the applier records (predictions), so a
+        // replay rebuilds the same history.
+        final long received = wallClock.nanoTime();
+        applier.entryTime(received / 1_000_000);
         final CommandApplier.Outcome outcome = applier.apply(buffer, offset, messageLength, false);
         if (!outcome.applied)
         {
             rejected++;
-            journal(Journal.Kind.COMMAND_REJECTED, buffer, offset, messageLength);
+            journal(Journal.Kind.COMMAND_REJECTED, received, buffer, offset, messageLength);
             sendAck(outcome.correlationId, AckStatus.REJECTED, outcome.templateId, 0, 0, outcome.field, outcome.reason, false);
             return;
         }
         applied++;
-        journal(Journal.Kind.COMMAND_APPLIED, buffer, offset, messageLength);
+        journal(Journal.Kind.COMMAND_APPLIED, received, buffer, offset, messageLength);
         if (outcome.changedTables)
         {
             final int slot = slot(pendingTail++);
@@ -193,7 +197,7 @@ public final class ControlEndpoint implements Agent, FragmentHandler
         final int[] counts = new int[2];
         source.replay((kind, time, buffer, offset, length) ->
         {
-            applier.replayTime(time / 1_000_000);
+            applier.entryTime(time / 1_000_000);
             final CommandApplier.Outcome outcome = applier.apply(buffer, offset, length, true);
             if (outcome.applied)
             {
@@ -206,7 +210,6 @@ public final class ControlEndpoint implements Agent, FragmentHandler
                     outcome.field + ": " + outcome.reason);
             }
         });
-        applier.replayTime(-1);
         if (counts[1] > 0)
         {
             LOG.log(System.Logger.Level.WARNING, "journal replay: " + counts[1] + " command(s) did not apply");
@@ -299,9 +302,15 @@ public final class ControlEndpoint implements Agent, FragmentHandler
 
     private void journal(final Journal.Kind kind, final DirectBuffer buffer, final int offset, final int length)
     {
+        journal(kind, wallClock.nanoTime(), buffer, offset, length);
+    }
+
+    private void journal(final Journal.Kind kind, final long epochNanos, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
         if (journal != null)
         {
-            journal.append(kind, wallClock.nanoTime(), buffer, offset, length);
+            journal.append(kind, epochNanos, buffer, offset, length);
         }
     }
 
