@@ -2,7 +2,6 @@ package io.flowlane.controlplane.channel;
 
 import io.flowlane.dataplane.packet.Ipv4Header;
 import io.flowlane.dataplane.policy.CircuitBreakers;
-import io.flowlane.dataplane.policy.ClassPolicer;
 import io.flowlane.dataplane.policy.TrafficClass;
 import io.flowlane.dataplane.policy.TrafficClasses;
 
@@ -30,15 +29,6 @@ public final class ClassTable
         for (int c = 0; c < classes.count(); c++)
         {
             final TrafficClass tc = classes.classes().get(c);
-            long packets = 0;
-            long policed = 0;
-            long breakerDrops = 0;
-            for (final ClassPolicer policer : breakers.policers())
-            {
-                packets += policer.matchedPackets(c);
-                policed += policer.policedPackets(c);
-                breakerDrops += policer.breakerDrops(c);
-            }
             final TrafficClass.Breaker breaker = tc.breaker();
             rows.add(new String[] {tc.name(), Integer.toString(tc.priority()), match(tc),
                 classes.rate(c) == 0 ? "unlimited" : String.format(Locale.ROOT, "%.3f", classes.rate(c) / 1e6),
@@ -46,7 +36,8 @@ public final class ClassTable
                 breaker == null ? "none" : String.format(Locale.ROOT, ">%.0f%% policed in %d ms opens for %d ms",
                     100 * breaker.dropRatio(), breaker.windowMillis(), breaker.openMillis()),
                 breaker == null ? "-" : classes.breakerOpen(c) ? "open" : "closed", Long.toString(breakers.trips(c)),
-                Long.toString(packets), Long.toString(policed), Long.toString(breakerDrops)});
+                Long.toString(breakers.matchedPackets(c)), Long.toString(breakers.policedPackets(c)),
+                Long.toString(breakers.breakerDrops(c))});
         }
         return rows;
     }

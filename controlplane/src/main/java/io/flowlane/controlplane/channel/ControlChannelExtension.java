@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -93,25 +92,13 @@ public final class ControlChannelExtension implements DataplaneExtension
     /** A key file holds the key as hexadecimal text (whitespace ignored), readable by its owner only. */
     static byte[] keyFile(final ConfigNode node, final int length, final boolean exact)
     {
-        final Path path = Path.of(node.text());
         try
         {
-            final String text = Files.readString(path, StandardCharsets.US_ASCII).replaceAll("\\s", "");
-            final byte[] key = HexFormat.of().parseHex(text);
-            if (exact ? key.length != length : key.length < length)
-            {
-                throw node.error(path + " holds " + key.length + " bytes; the key needs " + (exact ? "" : "at least ") + length +
-                    " (" + 2 * length + " hex digits)");
-            }
-            return key;
-        }
-        catch (final IOException ex)
-        {
-            throw node.error("cannot read " + path + ": " + ex.getMessage());
+            return KeyWrap.readHexKey(Path.of(node.text()), length, exact);
         }
         catch (final IllegalArgumentException ex)
         {
-            throw node.error(path + " is not hexadecimal text");
+            throw node.error(ex.getMessage());
         }
     }
 

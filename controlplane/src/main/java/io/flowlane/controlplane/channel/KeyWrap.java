@@ -88,4 +88,39 @@ public final class KeyWrap
         out[aad.length + 4] = (byte)(inbound ? 1 : 0);
         return out;
     }
+
+    /**
+     * Reads a key written as hexadecimal text (whitespace ignored) from {@code path}: the KEK and
+     * HMAC key files of the config, and the CLI's {@code --kek-file}.
+     *
+     * @param exact the key has exactly {@code length} bytes, else at least that many
+     * @throws IllegalArgumentException naming the file and the reason
+     */
+    public static byte[] readHexKey(final java.nio.file.Path path, final int length, final boolean exact)
+    {
+        final String text;
+        try
+        {
+            text = java.nio.file.Files.readString(path, java.nio.charset.StandardCharsets.US_ASCII).replaceAll("\\s", "");
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalArgumentException("cannot read " + path + ": " + ex.getMessage());
+        }
+        final byte[] key;
+        try
+        {
+            key = java.util.HexFormat.of().parseHex(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(path + " is not hexadecimal text");
+        }
+        if (exact ? key.length != length : key.length < length)
+        {
+            throw new IllegalArgumentException(path + " holds " + key.length + " bytes; the key needs " + (exact ? "" : "at least ") +
+                length + " (" + 2 * length + " hex digits)");
+        }
+        return key;
+    }
 }

@@ -233,14 +233,20 @@ final class TunnelCommand
 
         private static byte[] hexFile(final String option, final Path file)
         {
-            final byte[] bytes = SecurityAssociation.hex(option + ": " + file, text(option, file).replaceAll("\\s", ""));
-            if (bytes.length != KeyWrap.KEK_LENGTH)
+            if (file == null)
             {
-                throw new IllegalArgumentException(option + ": " + file + " holds " + bytes.length + " bytes; the key-encryption key has " +
-                    KeyWrap.KEK_LENGTH);
+                throw new IllegalArgumentException(option + ": required for an ESP tunnel");
             }
-            return bytes;
+            try
+            {
+                return KeyWrap.readHexKey(file, KeyWrap.KEK_LENGTH, true);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(option + ": " + ex.getMessage());
+            }
         }
+    }
     }
 
     @Command(name = "scale", description = "Change a tunnel's shaped rate.")

@@ -58,8 +58,8 @@ public final class CircuitBreakers implements Agent
             {
                 continue;
             }
-            final long matched = sum(c, true) - matchedAtStart[c];
-            final long policed = sum(c, false) - policedAtStart[c];
+            final long matched = matchedPackets(c) - matchedAtStart[c];
+            final long policed = policedPackets(c) - policedAtStart[c];
             if (matched > 0 && (double)policed / matched > breaker.dropRatio())
             {
                 classes.breakerOpen(c, true);
@@ -75,17 +75,39 @@ public final class CircuitBreakers implements Agent
     private void restartWindow(final int c, final long now)
     {
         windowStart[c] = now;
-        matchedAtStart[c] = sum(c, true);
-        policedAtStart[c] = sum(c, false);
+        matchedAtStart[c] = matchedPackets(c);
+        policedAtStart[c] = policedPackets(c);
     }
 
-    /** Packets of class {@code c} matched (or policed) by all workers so far. */
-    private long sum(final int c, final boolean matched)
+    /** Packets of class {@code c} matched by all workers so far. */
+    public long matchedPackets(final int c)
     {
         long total = 0;
         for (final ClassPolicer policer : policers)
         {
-            total += matched ? policer.matchedPackets(c) : policer.policedPackets(c);
+            total += policer.matchedPackets(c);
+        }
+        return total;
+    }
+
+    /** Packets of class {@code c} policed by all workers so far. */
+    public long policedPackets(final int c)
+    {
+        long total = 0;
+        for (final ClassPolicer policer : policers)
+        {
+            total += policer.policedPackets(c);
+        }
+        return total;
+    }
+
+    /** Packets of class {@code c} shed by its open breaker, all workers. */
+    public long breakerDrops(final int c)
+    {
+        long total = 0;
+        for (final ClassPolicer policer : policers)
+        {
+            total += policer.breakerDrops(c);
         }
         return total;
     }
