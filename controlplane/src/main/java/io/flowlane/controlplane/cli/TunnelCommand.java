@@ -247,7 +247,6 @@ final class TunnelCommand
             }
         }
     }
-    }
 
     @Command(name = "scale", description = "Change a tunnel's shaped rate.")
     static final class Scale implements Callable<Integer>
