@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowlane.dataplane.pipeline.DropReason;
 import io.flowlane.dataplane.testing.ApplianceHarness;
 import io.flowlane.dataplane.testing.Frames;
+import io.flowlane.dataplane.testing.JitActivity;
 import io.flowlane.dataplane.testing.TestPort;
 import io.flowlane.dataplane.worker.Worker;
 
@@ -81,36 +82,48 @@ class ZeroAllocationTest
             // interpreter links call sites the compiled code never executed (method-handle and
             // VarHandle sites build a MethodType from a String). Seen with JFR (no TLAB, outside-
             // TLAB allocation events with stacks): bytes at quiescent(), AtomicCounter.setRelease
-            // and the idle strategy, at tier changes seconds into the run; on a loaded 2-core CI
-            // machine a single quiet window was not enough (336 bytes came later). So: windows
-            // until two in a row allocate nothing while no method was compiled anywhere in the
-            // JVM. An allocation on the packet path itself never lets a window be quiet, and the
-            // million below is then measured anyway and fails.
+            // and the idle strategy, at tier changes seconds into the run. On a loaded 2-core CI
+            // machine, two windows without a finished compile were not enough either (192 bytes
+            // came later): a long C2 compile still running counts nowhere until it ends. So: windows
+            // until two in a row allocate nothing, finish no compile, and start and end with
+            // HotSpot's compile queue empty. An allocation on the packet path itself never lets a
+            // window be quiet, and the million below is then measured anyway and fails, with the
+            // JIT's deoptimisations and compiles during it in the message.
             final java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            int warmupWindows;
-            int quietWindows = 0;
-            for (warmupWindows = 0; quietWindows < 2 && warmupWindows < 40; warmupWindows++)
+            try (JitActivity jitActivity = new JitActivity())
             {
-                final long startBytes = threads.getThreadAllocatedBytes(worker.threadId());
-                final long startJitMillis = jit.getTotalCompilationTime();
-                pump(harness, mix, 200_000);
-                final boolean quiet = threads.getThreadAllocatedBytes(worker.threadId()) == startBytes &&
-                    jit.getTotalCompilationTime() == startJitMillis;
-                quietWindows = quiet ? quietWindows + 1 : 0;
-            }
-            final long before = threads.getThreadAllocatedBytes(worker.threadId());
-            final long noRouteBefore = harness.drops(DropReason.NO_ROUTE);
-            final long rxBefore = harness.counter("rx-packets west");
-            final long forwarded = pump(harness, mix, 1_000_000);
-            final long after = threads.getThreadAllocatedBytes(worker.threadId());
+                int warmupWindows;
+                int quietWindows = 0;
+                for (warmupWindows = 0; quietWindows < 2 && warmupWindows < 40; warmupWindows++)
+                {
+                    final boolean idleBefore = JitActivity.idle();
+                    final long startBytes = threads.getThreadAllocatedBytes(worker.threadId());
+                    final long startJitMillis = jit.getTotalCompilationTime();
+                    pump(harness, mix, 200_000);
+                    final boolean quiet = idleBefore && threads.getThreadAllocatedBytes(worker.threadId()) == startBytes &&
+                        jit.getTotalCompilationTime() == startJitMillis && JitActivity.idle();
+                    quietWindows = quiet ? quietWindows + 1 : 0;
+                }
+                System.out.println("zero-allocation: " + warmupWindows + " warm-up windows of 200k packets, " +
+                    quietWindows + " quiet at the end");
+                final java.time.Instant measuredFrom = java.time.Instant.now();
+                final long before = threads.getThreadAllocatedBytes(worker.threadId());
+                final long noRouteBefore = harness.drops(DropReason.NO_ROUTE);
+                final long rxBefore = harness.counter("rx-packets west");
+                final long forwarded = pump(harness, mix, 1_000_000);
+                final long after = threads.getThreadAllocatedBytes(worker.threadId());
 
-            final long rx = ApplianceHarness.await(() -> harness.counter("rx-packets west"), rxBefore + 1_000_000) - rxBefore;
-            assertTrue(rx >= 1_000_000, "worker received at least a million packets (" + rx + ")");
-            assertTrue(forwarded > 900_000, "most of them came out again (" + forwarded + "); drops: " + harness.nonZeroDrops());
-            assertTrue(harness.drops(DropReason.NO_ROUTE) > noRouteBefore, "the drop path was exercised");
-            assertTrue(before > 0, "allocation tracking works for the worker thread");
-            assertEquals(0, after - before, "bytes allocated by the worker thread over a million packets (after " +
-                warmupWindows + " warm-up windows of 200k, " + quietWindows + " of them quiet at the end)");
+                final long rx = ApplianceHarness.await(() -> harness.counter("rx-packets west"), rxBefore + 1_000_000) - rxBefore;
+                assertTrue(rx >= 1_000_000, "worker received at least a million packets (" + rx + ")");
+                assertTrue(forwarded > 900_000, "most of them came out again (" + forwarded + "); drops: " + harness.nonZeroDrops());
+                assertTrue(harness.drops(DropReason.NO_ROUTE) > noRouteBefore, "the drop path was exercised");
+                assertTrue(before > 0, "allocation tracking works for the worker thread");
+                final int windows = warmupWindows;
+                final int quiet = quietWindows;
+                assertEquals(0, after - before, () -> "bytes allocated by the worker thread over a million packets (after " +
+                    windows + " warm-up windows of 200k, " + quiet + " of them quiet at the end); the JIT meanwhile: " +
+                    jitActivity.since(measuredFrom, worker.threadId()));
+            }
             west.drain(200);
             east.drain(200);
             assertEquals(testPoolBaseline, harness.awaitTestPoolAvailable(testPoolBaseline), "no mbuf leaked");
