@@ -13,7 +13,12 @@ public enum WorkerEvent
     NEIGHBOR_EVENTS_LOST,
     TX_RETRIES,
     /** IPv4 fragments sent (all pieces, the first included) of packets too big for their path. */
-    IP4_FRAGMENTS_MADE;
+    IP4_FRAGMENTS_MADE,
+    /**
+     * Timed polls that took longer than any burst's work can (250 µs): the thread was descheduled
+     * or faulted, which says the core is not isolated, not that the worker is busy.
+     */
+    TIMED_POLL_STALLS;
 
     public String label()
     {

@@ -7,6 +7,7 @@ import io.flowlane.dataplane.capture.CaptureTap;
 import io.flowlane.dataplane.fib.CurrentTables;
 import io.flowlane.dataplane.pipeline.PacketGraph;
 import io.flowlane.dataplane.pipeline.PacketVector;
+import io.flowlane.dataplane.pipeline.WorkerEvent;
 import io.flowlane.dataplane.pipeline.WorkerStats;
 
 import org.agrona.concurrent.Agent;
@@ -29,6 +30,14 @@ public final class Worker implements Agent
      */
     private static final int TIMING_SHIFT = 6;
     private static final long TIMING_MASK = (1L << TIMING_SHIFT) - 1;
+    /**
+     * A timed poll longer than this (250 µs; a full burst through ESP takes well under 100 µs)
+     * was interrupted: the thread was descheduled or took a fault. Counted 2^TIMING_SHIFT times,
+     * one 10 ms time slice would read as 640 ms of work, and on a shared machine a lightly loaded
+     * worker looked 100 % busy to the health monitor. Such a poll counts as a stall, and only
+     * this much of it as busy.
+     */
+    private static final long STALL_MICROS = 250;
     /** Busy workers copy their counters to shared memory every this many loops (idle ones at once). */
     private static final long PUBLISH_MASK = 4096 - 1;
 
@@ -53,6 +62,8 @@ public final class Worker implements Agent
     private final CaptureTap capture;
     private long startTsc;
     private long loops;
+    /** TSC cycles in STALL_MICROS, set at start. */
+    private long stallCycles = Long.MAX_VALUE;
     private boolean dirty;
     private volatile int lcore = -1;
     private volatile long threadId = -1;
@@ -103,6 +114,7 @@ public final class Worker implements Agent
         lcore = id;
         quiescentState.online(index);
         startTsc = FastPath.rdtsc();
+        stallCycles = Math.max(1, flowlane_shim_h.fl_tsc_hz() / 1_000_000 * STALL_MICROS);
     }
 
     @Override
@@ -141,7 +153,13 @@ public final class Worker implements Agent
         {
             if (timed)
             {
-                stats.busyCycles += (FastPath.rdtsc() - start) << TIMING_SHIFT;
+                long cycles = FastPath.rdtsc() - start;
+                if (cycles > stallCycles)
+                {
+                    stats.event(WorkerEvent.TIMED_POLL_STALLS);
+                    cycles = stallCycles;
+                }
+                stats.busyCycles += cycles << TIMING_SHIFT;
             }
             dirty = true;
         }
