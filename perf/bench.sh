@@ -145,9 +145,8 @@ file="$out/bench-$stamp.json"
 } > "$file"
 echo "results: $file"
 if [ "$report" = 1 ]; then
-    # The previous whole-system result file, if any, for the comparison of ratios between runs.
-    previous=$(grep -l '"kind":"bench"' "$out"/bench-2*.json 2>/dev/null | grep -v "$file" | sort | tail -1 || true)
-    /usr/bin/python3 perf/bench_report.py "$file" --doc docs/performance.md ${previous:+--previous "$previous"}
+    # Compared with the latest earlier run of the same command (else the latest earlier run).
+    /usr/bin/python3 perf/bench_report.py "$file" --doc docs/performance.md --previous-in "$out"
 else
-    /usr/bin/python3 perf/bench_report.py "$file"
+    /usr/bin/python3 perf/bench_report.py "$file" --previous-in "$out"
 fi

@@ -14,6 +14,7 @@ ratio of the two medians. Both are printed.
 """
 import datetime
 import json
+import math
 import os
 import statistics
 import sys
@@ -159,6 +160,26 @@ def size_label(size):
 
 def spread(pairs):
     return max(pairs) - min(pairs) if pairs else 0.0
+
+
+MIN_ROUNDS_TO_JUDGE = 5
+
+
+def median_interval(values, confidence=0.9):
+    """A distribution-free confidence interval for the median of values: the order statistics
+    x(k) and x(n+1-k) for the largest k whose binomial coverage 1 - 2 P(Bin(n, 1/2) < k) is at
+    least `confidence` (n = 5: min and max, 93.75 %). Returns (low, high, coverage), or None when
+    there are too few values for any interval to reach `confidence`. Assumes nothing about the
+    noise but that rounds are independent, which the alternating DUTs within a round help."""
+    xs = sorted(values)
+    n = len(xs)
+    best = None
+    for k in range(1, n // 2 + 1):
+        below = sum(math.comb(n, i) for i in range(k)) / 2 ** n
+        coverage = 1 - 2 * below
+        if coverage >= confidence:
+            best = (xs[k - 1], xs[n - k], coverage)
+    return best
 
 
 class WholeSystem:
@@ -422,34 +443,47 @@ def whole_system_report(path, data, previous=None, doc=None):
     mine = ws.ratios()
     theirs = WholeSystem(previous, json.load(open(previous))).ratios() if previous else {}
     if theirs:
-        add("Agreement rule: the two runs agree on a ratio if their ratios of medians differ by no more than the larger of "
-            "the two runs' per-round spreads (max − min of the per-round ratios).")
+        add("Agreement rule: each ratio is judged on its per-round ratios (the two DUTs measured back to back in the "
+            "same round, which cancels slow drift of the machine). For each run, the median of those and a "
+            "distribution-free confidence interval for it: order statistics whose binomial coverage is at least 90 %% "
+            "(with %d rounds: min and max, 93.75 %%). The runs agree on a ratio when their two intervals overlap; a "
+            "ratio with fewer than %d rounds in either run is not judged." % (MIN_ROUNDS_TO_JUDGE, MIN_ROUNDS_TO_JUDGE))
         add("")
-        add("| ratio | this run: of medians (per-round) | previous run `%s`: of medians (per-round) | difference | "
-            "larger spread | agree? |" % os.path.basename(previous))
-        add("|---|---|---|---|---|---|")
+        add("| ratio | this run: median of per-round ratios [interval] (rounds) | previous run `%s`: median [interval] "
+            "(rounds) | agree? |" % os.path.basename(previous))
+        add("|---|---|---|---|")
     else:
-        add("| ratio | of medians | per-round ratios |")
-        add("|---|---|---|")
+        add("| ratio | of medians | per-round ratios | median of per-round ratios [interval] |")
+        add("|---|---|---|---|")
+
+    def judged(pairs):
+        interval = median_interval(pairs) if len(pairs) >= MIN_ROUNDS_TO_JUDGE else None
+        text = "%.3f" % statistics.median(pairs) if pairs else "—"
+        if interval:
+            text += " [%.3f, %.3f]" % interval[:2]
+        return interval, text + " (%s)" % rounds_text(pairs)
+
     agreed = total = 0
     for name, (of_medians, pairs) in mine.items():
-        if theirs:
-            if name not in theirs:
-                add("| %s | %.3f (%s) | — | | | |" % (name, of_medians, rounds_text(pairs)))
-                continue
-            other, other_pairs = theirs[name]
-            width = max(spread(pairs), spread(other_pairs))
-            ok = abs(of_medians - other) <= width
+        interval, text = judged(pairs)
+        if not theirs:
+            add("| %s | %.3f | %s | %s |" % (name, of_medians, rounds_text(pairs), text.split(" (")[0]))
+            continue
+        if name not in theirs:
+            add("| %s | %s | — | |" % (name, text))
+            continue
+        other_interval, other_text = judged(theirs[name][1])
+        if interval is None or other_interval is None:
+            verdict = "not judged (fewer than %d rounds)" % MIN_ROUNDS_TO_JUDGE
+        else:
+            ok = interval[0] <= other_interval[1] and other_interval[0] <= interval[1]
             agreed += ok
             total += 1
-            add("| %s | %.3f (%s) | %.3f (%s) | %+.3f | %.3f | %s |" % (
-                name, of_medians, rounds_text(pairs), other, rounds_text(other_pairs), of_medians - other, width,
-                "yes" if ok else "**no**"))
-        else:
-            add("| %s | %.3f | %s |" % (name, of_medians, rounds_text(pairs)))
+            verdict = "yes" if ok else "**no**"
+        add("| %s | %s | %s | %s |" % (name, text, other_text, verdict))
     if theirs:
         add("")
-        add("%d of %d ratios agree with the previous run within the per-round spread." % (agreed, total))
+        add("%d of %d judged ratios agree with the previous run (intervals overlap)." % (agreed, total))
     retried = [r for r in data["runs"] if r.get("attempts", 1) > 1]
     add("")
     add("Runs retried after a failed memif zero-copy link: %d of %d%s." % (
@@ -474,6 +508,23 @@ def whole_system_report(path, data, previous=None, doc=None):
     return section
 
 
+def previous_run(folder, path, data):
+    """The run to compare with: the latest earlier whole-system result with the same command (same
+    sizes, rounds, durations), else the latest earlier one."""
+    earlier = []
+    for name in sorted(os.listdir(folder)):
+        candidate = os.path.join(folder, name)
+        if not (name.startswith("bench-2") and name.endswith(".json")) or os.path.samefile(candidate, path):
+            continue
+        try:
+            other = json.load(open(candidate))
+        except ValueError:
+            continue
+        if isinstance(other, dict) and other.get("kind") == "bench" and other.get("stamp", "") < data.get("stamp", ""):
+            earlier.append((other.get("command") == data.get("command"), other.get("stamp", ""), candidate))
+    return max(earlier)[2] if earlier else None
+
+
 def main():
     args = sys.argv[1:]
     doc = previous = None
@@ -485,6 +536,10 @@ def main():
         args.remove("--previous")
     path = args[0]
     data = json.load(open(path))
+    if "--previous-in" in args:
+        folder = args.pop(args.index("--previous-in") + 1)
+        args.remove("--previous-in")
+        previous = previous_run(folder, path, data)
     if isinstance(data, dict) and data.get("kind") == "bench":
         print(whole_system_report(path, data, previous, doc))
     elif isinstance(data, dict) and data.get("kind") == "bench-tunnels":
