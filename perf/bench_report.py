@@ -438,7 +438,7 @@ def whole_system_report(path, data, previous=None, doc=None):
     add("")
     add("Scaling %s" % data.get("scaling", {}).get("note", "not run."))
     add("")
-    add("### Ratios, and how this run compares with the previous one")
+    add("### Ratios, and how this run compares with another run")
     add("")
     mine = ws.ratios()
     theirs = WholeSystem(previous, json.load(open(previous))).ratios() if previous else {}
@@ -449,8 +449,9 @@ def whole_system_report(path, data, previous=None, doc=None):
             "(with %d rounds: min and max, 93.75 %%). The runs agree on a ratio when their two intervals overlap; a "
             "ratio with fewer than %d rounds in either run is not judged." % (MIN_ROUNDS_TO_JUDGE, MIN_ROUNDS_TO_JUDGE))
         add("")
-        add("| ratio | this run: median of per-round ratios [interval] (rounds) | previous run `%s`: median [interval] "
-            "(rounds) | agree? |" % os.path.basename(previous))
+        add("| ratio | this run: median of per-round ratios [interval] (rounds) | other run `%s` (%s): median "
+            "[interval] (rounds) | agree? |" % (os.path.basename(previous), "same command" if json.load(open(previous)).get(
+                "command") == data.get("command") else "a different command"))
         add("|---|---|---|---|")
     else:
         add("| ratio | of medians | per-round ratios | median of per-round ratios [interval] |")
@@ -483,7 +484,7 @@ def whole_system_report(path, data, previous=None, doc=None):
         add("| %s | %s | %s | %s |" % (name, text, other_text, verdict))
     if theirs:
         add("")
-        add("%d of %d judged ratios agree with the previous run (intervals overlap)." % (agreed, total))
+        add("%d of %d judged ratios agree with the other run (intervals overlap)." % (agreed, total))
     retried = [r for r in data["runs"] if r.get("attempts", 1) > 1]
     add("")
     add("Runs retried after a failed memif zero-copy link: %d of %d%s." % (
@@ -531,7 +532,7 @@ def main():
     if "--doc" in args:
         doc = args.pop(args.index("--doc") + 1)
         args.remove("--doc")
-    if "--previous" in args:
+    if "--previous" in args:  # the run to compare with (earlier or later: a rerun of the same command)
         previous = args.pop(args.index("--previous") + 1)
         args.remove("--previous")
     path = args[0]
