@@ -27,6 +27,19 @@ server_vdevs=(--vdev "$west_vdev_server" --vdev "$east_vdev_server")
 east_vdev_client=${east_vdev_client-"net_memif1,role=client,id=0,socket=$EAST,socket-abstract=no,zero-copy=yes,mac=02:fe:00:00:01:02"}
 pktgen_extra=(${pktgen_extra[@]+"${pktgen_extra[@]}"})
 
+# The generator always runs on hugepages (256 MB), the DUT too unless HUGE=0 (512 MB), and
+# ipsec-secgw with its crypto vdev needs more: reserve 1024 2-MB pages unless there are already
+# that many. A fresh machine has none, and DPDK would then stop at start with no memory.
+reserve_hugepages() {
+    local pages=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+    if [ "$(cat "$pages")" -lt 1024 ]; then
+        echo 1024 > "$pages"
+        [ "$(cat "$pages")" -ge 1024 ] || echo "warning: only $(cat "$pages") hugepages could be reserved" >&2
+    fi
+    mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
+}
+reserve_hugepages
+
 # Hugepage files outlive their DPDK process and keep the pages reserved: remove ours after a run.
 # The callers add their DUT's files as arguments.
 # shellcheck disable=SC2120
