@@ -89,7 +89,7 @@ final class CaptureCommand implements Callable<Integer>
         final CountDownLatch finished = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         // Ctrl-C: ask the appliance to stop and let the loop below write the rest and close the file.
-        final Thread onInterrupt = new Thread(() ->
+        final Runnable onInterrupt = () ->
         {
             interrupted.set(true);
             try
@@ -100,10 +100,10 @@ final class CaptureCommand implements Callable<Integer>
             {
                 Thread.currentThread().interrupt();
             }
-        }, "capture-stop");
-        try (ControlClient client = channel.connect(); PcapFile pcap = new PcapFile(file, snapLength))
+        };
+        try (InterruptHook hook = InterruptHook.install("capture-stop", onInterrupt);
+            ControlClient client = channel.connect(); PcapFile pcap = new PcapFile(file, snapLength))
         {
-            Runtime.getRuntime().addShutdownHook(onInterrupt);
             final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, h) ->
             {
                 header.wrap(buffer, offset);
@@ -178,15 +178,7 @@ final class CaptureCommand implements Callable<Integer>
         }
         finally
         {
-            finished.countDown();
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // the hook is running: it waits for finished
-            }
+            finished.countDown(); // a running hook waits for this
         }
         if (channel.json)
         {

@@ -85,9 +85,8 @@ final class ControllerCommand implements Callable<Integer>
         }
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean stop = new AtomicBoolean();
-        final Thread onInterrupt = new Thread(() -> stop.set(true), "controller-stop");
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
-        try (ControlClient client = channel.connect())
+        try (InterruptHook hook = InterruptHook.install("controller-stop", () -> stop.set(true));
+            ControlClient client = channel.connect())
         {
             final List<TunnelFailover> protections = new ArrayList<>();
             for (final String rule : failovers)
@@ -118,17 +117,6 @@ final class ControllerCommand implements Callable<Integer>
                     .reduce("; failovers:", (a, b) -> a + " " + b));
             out.flush();
             return FlowlaneCli.OK;
-        }
-        finally
-        {
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // Ctrl-C: the hook has run
-            }
         }
     }
 
