@@ -28,6 +28,7 @@ import io.flowlane.dataplane.port.Interface;
 import io.flowlane.dataplane.port.InterfaceTable;
 import io.flowlane.dataplane.port.MbufPool;
 import io.flowlane.dataplane.stats.CounterFile;
+import io.flowlane.dataplane.worker.NodeFault;
 import io.flowlane.dataplane.worker.QuiescentState;
 import io.flowlane.dataplane.worker.RxQueue;
 import io.flowlane.dataplane.worker.Worker;
@@ -72,6 +73,7 @@ public final class Appliance implements AutoCloseable
     private final CaptureControl capture;
     private final TrafficClasses trafficClasses;
     private final CircuitBreakers circuitBreakers;
+    private final NodeFault nodeFault = new NodeFault();
     private final CounterFile counterFile;
     private final List<Worker> workers = new ArrayList<>();
     private final List<AgentRunner> workerRunners = new ArrayList<>();
@@ -179,7 +181,8 @@ public final class Appliance implements AutoCloseable
                 queues[p] = new RxQueue(ports.get(p).id(), w);
             }
             workers.add(new Worker(w, config.workers().cores().get(w), queues, config.workers().burst(), current, graph,
-                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames, extensions), capture.tap(w)));
+                vector, quiescentState, new WorkerCounters(stats, counters, w, portIds, portNames, extensions), capture.tap(w),
+                nodeFault));
         }
         controlAgent = new ControlAgent(control, neighborEvents);
         circuitBreakers = new CircuitBreakers(trafficClasses, policers);
@@ -319,6 +322,12 @@ public final class Appliance implements AutoCloseable
     public CaptureControl capture()
     {
         return capture;
+    }
+
+    /** The fault injected into every worker (drills only; the control channel sets it on the control thread). */
+    public NodeFault nodeFault()
+    {
+        return nodeFault;
     }
 
     public QuiescentState quiescentState()

@@ -6,6 +6,7 @@ import io.flowlane.controlplane.sbe.ClassRateDecoder;
 import io.flowlane.controlplane.sbe.CommandDecoder;
 import io.flowlane.controlplane.sbe.FailurePredictionDecoder;
 import io.flowlane.controlplane.sbe.FaultInjectionDecoder;
+import io.flowlane.controlplane.sbe.FaultTarget;
 import io.flowlane.controlplane.sbe.MessageHeaderDecoder;
 import io.flowlane.controlplane.sbe.NextHopKind;
 import io.flowlane.controlplane.sbe.RouteAddDecoder;
@@ -104,6 +105,7 @@ public final class CommandApplier
     /** When the command being applied was received (its journal entry's time), epoch ms. */
     private long entryEpochMillis;
     private boolean faultInjectionAllowed;
+    private io.flowlane.dataplane.worker.NodeFault nodeFault;
     private long tscHz = 1_000_000_000L;
     private final Outcome outcome = new Outcome();
     private final List<NextHop> nextHops = new ArrayList<>(MAX_NEXT_HOPS);
@@ -122,11 +124,15 @@ public final class CommandApplier
         this.ports = ports;
     }
 
-    /** Accepts {@code FaultInjection} messages (tests and drills); {@code tscHz} converts their delays to cycles. */
-    public CommandApplier allowFaultInjection(final long tscHz)
+    /**
+     * Accepts {@code FaultInjection} messages (tests and drills) for tunnels and, when given, for the
+     * whole node; {@code tscHz} converts their delays to cycles.
+     */
+    public CommandApplier allowFaultInjection(final long tscHz, final io.flowlane.dataplane.worker.NodeFault nodeFault)
     {
         this.faultInjectionAllowed = true;
         this.tscHz = tscHz;
+        this.nodeFault = nodeFault;
         return this;
     }
 
@@ -646,15 +652,39 @@ public final class CommandApplier
         ids(m.correlationId(), m.sentNanos());
         final long delay = m.delayNanos();
         final long drop = m.dropPartsPerMillion();
-        final String name = name(m.nameLength(), m.name(), "name", false);
+        final FaultTarget target = m.target();
+        final int stall = m.stallMicrosPerMilli();
+        final String name = name(m.nameLength(), m.name(), "name", target == FaultTarget.NODE);
         if (!faultInjectionAllowed)
         {
             throw new Rejection("templateId", "fault injection is off on this data plane (control.fault-injection: true enables it)");
         }
-        final TunnelTable table = requireTunnels("name");
         try
         {
-            table.injectFault(name, delay, (int)Math.min(drop, Integer.MAX_VALUE), tscHz);
+            switch (target)
+            {
+                case TUNNEL ->
+                {
+                    if (stall != 0)
+                    {
+                        throw new Rejection("stallMicrosPerMilli", "a tunnel does not stall (target NODE stalls the workers)");
+                    }
+                    requireTunnels("name").injectFault(name, delay, (int)Math.min(drop, Integer.MAX_VALUE), tscHz);
+                }
+                case NODE ->
+                {
+                    if (!name.isEmpty())
+                    {
+                        throw new Rejection("name", "target NODE takes no name (the fault is the whole node's)");
+                    }
+                    if (nodeFault == null)
+                    {
+                        throw new Rejection("target", "this data plane has no node fault to inject");
+                    }
+                    nodeFault.inject(delay, (int)Math.min(drop, Integer.MAX_VALUE), stall, tscHz);
+                }
+                default -> throw new Rejection("target", "unknown fault target " + m.targetRaw());
+            }
         }
         catch (final IllegalArgumentException ex)
         {

@@ -87,7 +87,7 @@ public final class ControlChannelRuntime implements ExtensionRuntime
             appliance.addControlDuty(captures);
             if (config.faultInjection())
             {
-                applier.allowFaultInjection(io.flowlane.dataplane.eal.Eal.tscHz());
+                applier.allowFaultInjection(io.flowlane.dataplane.eal.Eal.tscHz(), appliance.nodeFault());
             }
             final Telemetry telemetry = new Telemetry(appliance, tunnels, telemetryPublication, journal, latency,
                 TimeUnit.MILLISECONDS.toNanos(config.telemetryIntervalMillis()));

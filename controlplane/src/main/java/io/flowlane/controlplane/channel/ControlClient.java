@@ -176,6 +176,16 @@ public final class ControlClient implements AutoCloseable
         return this;
     }
 
+    /**
+     * Whether the data plane's command subscription is connected now. Sending to one that is not
+     * (a stopped or dead appliance) waits up to 10 s for it and then throws: a controller of several
+     * appliances asks first.
+     */
+    public boolean connected()
+    {
+        return commands.isConnected();
+    }
+
     // ---- commands: each returns its correlation id ----
 
     public long routeAdd(final int family, final long prefixHi, final long prefixLo, final int length, final List<NextHop> nextHops)
@@ -322,7 +332,22 @@ public final class ControlClient implements AutoCloseable
     {
         final long id = correlationId();
         faultInjection.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime())
-            .delayNanos(delayNanos).dropPartsPerMillion(dropPartsPerMillion).name(tunnel);
+            .delayNanos(delayNanos).dropPartsPerMillion(dropPartsPerMillion)
+            .target(io.flowlane.controlplane.sbe.FaultTarget.TUNNEL).stallMicrosPerMilli(0).name(tunnel);
+        return send(id, faultInjection.encodedLength());
+    }
+
+    /**
+     * Degrades the whole node (only if the data plane allows fault injection): its workers stall
+     * {@code stallMicrosPerMilli} of every millisecond, spin {@code delayNanos} per packet and drop
+     * packets with the given probability. All zero removes the fault.
+     */
+    public long nodeFault(final long delayNanos, final long dropPartsPerMillion, final int stallMicrosPerMilli)
+    {
+        final long id = correlationId();
+        faultInjection.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime())
+            .delayNanos(delayNanos).dropPartsPerMillion(dropPartsPerMillion)
+            .target(io.flowlane.controlplane.sbe.FaultTarget.NODE).stallMicrosPerMilli(stallMicrosPerMilli).name("");
         return send(id, faultInjection.encodedLength());
     }
 

@@ -5,12 +5,15 @@ import io.flowlane.bindings.FastPath;
 import io.flowlane.bindings.flowlane_shim_h;
 import io.flowlane.dataplane.capture.CaptureTap;
 import io.flowlane.dataplane.fib.CurrentTables;
+import io.flowlane.dataplane.pipeline.DropReason;
 import io.flowlane.dataplane.pipeline.PacketGraph;
 import io.flowlane.dataplane.pipeline.PacketVector;
 import io.flowlane.dataplane.pipeline.WorkerEvent;
 import io.flowlane.dataplane.pipeline.WorkerStats;
 
 import org.agrona.concurrent.Agent;
+
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A poll-mode worker: DPDK l3fwd's main loop as an Agrona agent. Each duty cycle polls this
@@ -60,6 +63,13 @@ public final class Worker implements Agent
     private final WorkerCounters counters;
     private final WorkerStats stats;
     private final CaptureTap capture;
+    private final NodeFault nodeFault;
+    /** The fault settings last seen, when the last injected stall ended, and by how much the last overshot. */
+    private NodeFault.Settings fault = NodeFault.NONE;
+    private long stallEndTsc;
+    private long stallOvershoot;
+    /** xorshift state for injected drops. */
+    private long random = 0x9E37_79B9_7F4A_7C15L;
     private long startTsc;
     private long loops;
     /** TSC cycles in STALL_MICROS, set at start. */
@@ -71,7 +81,7 @@ public final class Worker implements Agent
     public Worker(
         final int index, final int core, final RxQueue[] queues, final int burstSize, final CurrentTables tables,
         final PacketGraph graph, final PacketVector vector, final QuiescentState quiescentState,
-        final WorkerCounters counters, final CaptureTap capture)
+        final WorkerCounters counters, final CaptureTap capture, final NodeFault nodeFault)
     {
         if (burstSize < 1 || burstSize > PacketVector.MAX_BURST)
         {
@@ -94,6 +104,7 @@ public final class Worker implements Agent
         this.counters = counters;
         this.stats = vector.stats;
         this.capture = capture;
+        this.nodeFault = nodeFault;
         graph.capture(capture);
     }
 
@@ -121,6 +132,11 @@ public final class Worker implements Agent
     public int doWork()
     {
         quiescentState.quiescent(index);
+        final NodeFault.Settings injected = nodeFault.settings();
+        if (injected != NodeFault.NONE)
+        {
+            stall(injected);
+        }
         final long loop = ++loops;
         final boolean timed = (loop & TIMING_MASK) == 0;
         final long start = timed ? FastPath.rdtsc() : 0;
@@ -143,6 +159,10 @@ public final class Worker implements Agent
             else
             {
                 v.load(received, port);
+                if (injected != NodeFault.NONE)
+                {
+                    suffer(v, injected);
+                }
                 graph.run(v);
             }
             stats.rxPackets[port] += received;
@@ -173,6 +193,64 @@ public final class Worker implements Agent
             dirty = work != 0;
         }
         return work;
+    }
+
+    /**
+     * An injected node fault's stall: parks for the share of the time since the last stall that
+     * the fault takes, counted as busy (the worker could not forward meanwhile).
+     */
+    private void stall(final NodeFault.Settings injected)
+    {
+        final long now = FastPath.rdtsc();
+        if (injected != fault)
+        {
+            fault = injected;
+            stallEndTsc = now;
+            stallOvershoot = 0;
+        }
+        if (injected.stallPerMille() == 0)
+        {
+            return;
+        }
+        final long owed = injected.owedStallCycles(Math.min(now - stallEndTsc, 1L << 40)) - stallOvershoot;
+        if (owed < injected.minStallCycles())
+        {
+            return;
+        }
+        LockSupport.parkNanos(owed * 1_000 / injected.cyclesPerMicro());
+        stallEndTsc = FastPath.rdtsc();
+        final long stalled = stallEndTsc - now;
+        stallOvershoot = Math.max(0, stalled - owed);
+        stats.busyCycles += stalled;
+        dirty = true;
+    }
+
+    /** An injected node fault's per-packet part: spins the delay for every packet and drops some. */
+    private void suffer(final PacketVector v, final NodeFault.Settings injected)
+    {
+        final long delay = injected.delayCycles();
+        final int dropPpm = injected.dropPpm();
+        for (int i = 0; i < v.count; i++)
+        {
+            if (delay != 0)
+            {
+                final long until = FastPath.rdtsc() + delay;
+                while (FastPath.rdtsc() < until)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            if (dropPpm != 0)
+            {
+                random ^= random << 13;
+                random ^= random >>> 7;
+                random ^= random << 17;
+                if (Long.remainderUnsigned(random, 1_000_000) < dropPpm)
+                {
+                    v.drop(i, DropReason.FAULT_INJECTED);
+                }
+            }
+        }
     }
 
     private void bypass(final int port, final int received)
