@@ -61,7 +61,9 @@ public final class ControlChannelExtension implements DataplaneExtension
         }
         final byte[] kek = node.get("key-encryption-key-file") == null ? null :
             keyFile(node.require("key-encryption-key-file"), KeyWrap.KEK_LENGTH, true);
-        final String journal = node.text("journal", null);
+        final String journalText = node.text("journal", null);
+        // docs/configuration.md: "none = no journal" (it used to be taken for a directory named none).
+        final String journal = "none".equals(journalText) ? null : journalText;
         final String httpListen = node.text("http-listen", null);
         byte[] httpToken = null;
         if (httpListen != null)
