@@ -61,23 +61,25 @@ public final class ConfigLoader
         return parse(source, new StringReader(yaml));
     }
 
+    /**
+     * The root of another YAML file written to this format's conventions (a mesh description): its
+     * nodes' errors name the file, line, column and field as the appliance config's do.
+     */
+    public static ConfigNode document(final Path file)
+    {
+        try (Reader reader = Files.newBufferedReader(file))
+        {
+            return root(file.toString(), reader);
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException(file + ": cannot read: " + ex.getMessage());
+        }
+    }
+
     private static ApplianceConfig parse(final String source, final Reader reader)
     {
-        final Optional<Node> document;
-        try
-        {
-            document = new Compose(LoadSettings.builder().setLabel(source).build()).composeReader(reader);
-        }
-        catch (final MarkedYamlEngineException ex)
-        {
-            final String where = ex.getProblemMark().map(m -> source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse(source);
-            throw new ConfigException(where + ": not valid YAML: " + ex.getProblem());
-        }
-        if (document.isEmpty())
-        {
-            throw new ConfigException(source + ": the file is empty");
-        }
-        final ConfigNode root = new ConfigNode(source, "", document.get());
+        final ConfigNode root = root(source, reader);
         final List<DataplaneExtension> extensions = ServiceLoader.load(DataplaneExtension.class).stream()
             .map(ServiceLoader.Provider::get).toList();
         final Set<String> keys = new HashSet<>(CORE_KEYS);
@@ -115,6 +117,25 @@ public final class ConfigLoader
         }
         return new ApplianceConfig(eal, mempool, ports, interfaces, workers, routes, neighbors, tables, icmp, countersFile,
             List.copyOf(extensionConfigs), classes(root.list("classes")));
+    }
+
+    private static ConfigNode root(final String source, final Reader reader)
+    {
+        final Optional<Node> document;
+        try
+        {
+            document = new Compose(LoadSettings.builder().setLabel(source).build()).composeReader(reader);
+        }
+        catch (final MarkedYamlEngineException ex)
+        {
+            final String where = ex.getProblemMark().map(m -> source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse(source);
+            throw new ConfigException(where + ": not valid YAML: " + ex.getProblem());
+        }
+        if (document.isEmpty())
+        {
+            throw new ConfigException(source + ": the file is empty");
+        }
+        return new ConfigNode(source, "", document.get());
     }
 
     private static EalConfig eal(final ConfigNode node)

@@ -1,0 +1,488 @@
+package io.flowlane.controlplane.meshagent;
+
+import io.flowlane.controlplane.channel.ControlChannelConfig;
+import io.flowlane.controlplane.channel.ControlClient;
+import io.flowlane.controlplane.mesh.GlobalRoutes;
+import io.flowlane.controlplane.mesh.MeshTable;
+import io.flowlane.controlplane.mesh.NodeStatus;
+import io.flowlane.dataplane.fib.NextHop;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * The mesh agent: the controller of every appliance of a mesh, and the mesh manager's only link to
+ * them. Each duty cycle it
+ *
+ * <ul>
+ *   <li>reads every node's telemetry (its control channel's stream 1003) and reports the node's
+ *       health to the mesh manager ({@link NodeReading}: busiest worker's busy ratio, receive rate,
+ *       drop rate, each held down for a while so that a node that was degraded is not given
+ *       traffic back the moment it looks well);</li>
+ *   <li>reads the manager's newest table and, where a node's routes differ from its next hops in
+ *       it ({@link HopRoutes}), sends that node RouteAdd, SteeringWeights (same next hops, new
+ *       shares) or RouteDelete (egress unreachable), one command per prefix in flight, counting a
+ *       route as installed only once the node acknowledged it applied (every worker forwards
+ *       with it);</li>
+ *   <li>marks a node silent when its telemetry stops for the topology's health timeout: nothing is
+ *       sent to it then (the manager, judging the same silence on its own clock, routes around it),
+ *       and when it reports again (or restarted: its sequence began again) its routes are sent
+ *       anew, since what it holds is not known.</li>
+ * </ul>
+ *
+ * Not thread-safe: one thread runs {@link #doWork()} (an AgentRunner, or a drill's loop) and
+ * sends other commands through {@link #send}.
+ */
+public final class MeshAgent implements Agent, AutoCloseable
+{
+    /** A command not acknowledged this long is forgotten and sent again if still wanted. */
+    static final long ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Routes are compared with the table at most this often when nothing else happened. */
+    private static final long SYNC_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private record Pending(long correlationId, MeshPrefix prefix, List<NextHop> hops, String how, long sentNanos)
+    {
+    }
+
+    /** The agent's view of one node. */
+    private static final class NodeLink
+    {
+        final MeshLayout.Node node;
+        final ControlClient client;
+        final NodeReading reading = new NodeReading();
+        long lastHeardNanos;
+        boolean live;
+        /** Acknowledged as applied; a prefix not here is not known (sent anew). Empty list: deleted. */
+        final Map<MeshPrefix, List<NextHop>> installed = new HashMap<>();
+        final Map<MeshPrefix, Pending> pendingByPrefix = new HashMap<>();
+        final Map<Long, Pending> pendingById = new HashMap<>();
+        /** What the node refused (not sent again until the table wants something else). */
+        final Map<MeshPrefix, List<NextHop>> refused = new HashMap<>();
+        Map<MeshPrefix, List<NextHop>> desired = Map.of();
+
+        NodeLink(final MeshLayout.Node node, final ControlClient client)
+        {
+            this.node = node;
+            this.client = client;
+        }
+    }
+
+    private final MeshLayout layout;
+    private final MeshManagerLink manager;
+    private final List<NodeLink> links;
+    private final Consumer<String> log;
+    private final long healthTimeoutNanos;
+    private final Map<Long, ControlClient.Ack> otherAcks = new LinkedHashMap<>();
+    private MeshTable table = MeshTable.EMPTY;
+    private long desiredVersion = -1;
+    private long lastSyncNanos;
+    private boolean changed;
+    private long commandsSent;
+
+    private MeshAgent(final MeshLayout layout, final MeshManagerLink manager, final List<NodeLink> links, final Consumer<String> log)
+    {
+        this.layout = layout;
+        this.manager = manager;
+        this.links = links;
+        this.log = log;
+        this.healthTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(layout.healthTimeoutMillis() > 0 ? layout.healthTimeoutMillis() : 1_000);
+    }
+
+    /**
+     * Connects to every node's control channel as its controller (UDP: our end is the node's
+     * {@code controller:} address, with its HMAC key; IPC: its media driver), gives the manager the
+     * topology and starts from its table.
+     *
+     * @param aeronDirectory the agent's own media driver for UDP nodes
+     * @param launchDriver   start that driver here (else one runs there already, e.g. shared with the manager's client)
+     * @param log            one line per decision: tables, routes sent and applied, nodes silent or back
+     */
+    public static MeshAgent start(final MeshLayout layout, final MeshManagerLink manager, final String aeronDirectory,
+        final boolean launchDriver, final long connectTimeoutMillis, final Consumer<String> log)
+    {
+        final List<NodeLink> links = new ArrayList<>();
+        try
+        {
+            boolean driverStarted = !launchDriver;
+            for (final MeshLayout.Node node : layout.nodes())
+            {
+                final ControlChannelConfig control = node.control();
+                final ControlClient client;
+                if (control.transport() == ControlChannelConfig.Transport.UDP)
+                {
+                    client = ControlClient.connect(new ControlClient.Config(aeronDirectory, !driverStarted, control.listen(),
+                        control.controller(), control.hmacKey(), control.keyEncryptionKey()));
+                    driverStarted = true;
+                }
+                else
+                {
+                    client = ControlClient.connect(ControlClient.Config.ipc(control.aeronDirectory(), control.keyEncryptionKey()));
+                }
+                links.add(new NodeLink(node, client));
+                client.awaitConnected(connectTimeoutMillis);
+            }
+            manager.setTopology(layout.topology());
+        }
+        catch (final RuntimeException ex)
+        {
+            // Clients close in reverse: the first one owns the media driver the others use.
+            for (int i = links.size() - 1; i >= 0; i--)
+            {
+                CloseHelper.quietClose(links.get(i).client);
+            }
+            throw ex;
+        }
+        final MeshAgent agent = new MeshAgent(layout, manager, List.copyOf(links), log);
+        final long now = System.nanoTime();
+        links.forEach(link -> link.lastHeardNanos = now);
+        log.accept("mesh agent attached to " + links.size() + " node(s); topology given to the mesh manager");
+        return agent;
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long now = System.nanoTime();
+        int work = 0;
+        for (final NodeLink link : links)
+        {
+            work += pollNode(link, now);
+        }
+        final MeshTable latest = manager.poll();
+        if (latest.version() != table.version())
+        {
+            table = latest;
+            changed = true;
+            log.accept(describe(latest));
+            work++;
+        }
+        if (changed || now - lastSyncNanos > SYNC_INTERVAL_NANOS)
+        {
+            changed = false;
+            lastSyncNanos = now;
+            work += sync(now);
+        }
+        return work;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "mesh-agent";
+    }
+
+    /**
+     * Sends another command to a node through its control channel (a drill's fault injection); its
+     * acknowledgement is kept for {@link #ack}.
+     */
+    public long send(final int nodeId, final ToLongFunction<ControlClient> command)
+    {
+        return command.applyAsLong(link(nodeId).client);
+    }
+
+    /** The acknowledgement of a command sent with {@link #send}, or null while none arrived (taken once). */
+    public ControlClient.Ack ack(final long correlationId)
+    {
+        return otherAcks.remove(correlationId);
+    }
+
+    public MeshTable table()
+    {
+        return table;
+    }
+
+    public MeshLayout layout()
+    {
+        return layout;
+    }
+
+    /** The node's latest telemetry as read. */
+    public NodeReading reading(final int nodeId)
+    {
+        return link(nodeId).reading;
+    }
+
+    /** Whether the node reported within the health timeout. */
+    public boolean live(final int nodeId)
+    {
+        return link(nodeId).live;
+    }
+
+    /** The node's route for {@code prefix} as it acknowledged it: null if not known, empty if deleted. */
+    public List<NextHop> installed(final int nodeId, final MeshPrefix prefix)
+    {
+        return link(nodeId).installed.get(prefix);
+    }
+
+    /** Whether every live node holds the routes the current table gives it, with nothing in flight. */
+    public boolean settled()
+    {
+        if (table.version() == 0)
+        {
+            return false;
+        }
+        for (final NodeLink link : links)
+        {
+            if (!link.live)
+            {
+                continue;
+            }
+            if (!link.pendingById.isEmpty())
+            {
+                return false;
+            }
+            for (final Map.Entry<MeshPrefix, List<NextHop>> want : link.desired.entrySet())
+            {
+                final List<NextHop> have = link.installed.get(want.getKey());
+                if (!link.refused.containsKey(want.getKey()) && (have == null || !alike(have, want.getValue())))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Route commands sent so far. */
+    public long commandsSent()
+    {
+        return commandsSent;
+    }
+
+    @Override
+    public void close()
+    {
+        for (int i = links.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(links.get(i).client);
+        }
+        CloseHelper.quietClose(manager);
+    }
+
+    private NodeLink link(final int nodeId)
+    {
+        for (final NodeLink link : links)
+        {
+            if (link.node.id() == nodeId)
+            {
+                return link;
+            }
+        }
+        throw new IllegalArgumentException("no node " + nodeId);
+    }
+
+    private int pollNode(final NodeLink link, final long now)
+    {
+        final int work = link.client.pollTelemetry(report ->
+        {
+            final boolean restarted = link.reading.read(report, now);
+            link.lastHeardNanos = now;
+            if (!link.live || restarted)
+            {
+                log.accept(String.format(Locale.ROOT, "node %s %s: its routes are sent anew", link.node.name(),
+                    restarted ? "restarted" : link.reading.reports() == 1 ? "reports" : "reports again"));
+                link.live = true;
+                link.installed.clear();
+                link.refused.clear();
+                changed = true;
+            }
+            manager.reportHealth(link.node.id(), link.reading.heldBusy(), link.reading.heldRxPerSecond(),
+                link.reading.heldDropsPerSecond());
+        }) + link.client.pollAcks(ack -> onAck(link, ack));
+        if (link.live && now - link.lastHeardNanos > healthTimeoutNanos)
+        {
+            link.live = false;
+            link.pendingById.clear();
+            link.pendingByPrefix.clear();
+            log.accept(String.format(Locale.ROOT, "node %s silent for %d ms: nothing is sent to it", link.node.name(),
+                TimeUnit.NANOSECONDS.toMillis(now - link.lastHeardNanos)));
+        }
+        return work;
+    }
+
+    private void onAck(final NodeLink link, final ControlClient.Ack ack)
+    {
+        final Pending pending = link.pendingById.remove(ack.correlationId());
+        if (pending == null)
+        {
+            otherAcks.put(ack.correlationId(), ack);
+            if (otherAcks.size() > 1024)
+            {
+                otherAcks.remove(otherAcks.keySet().iterator().next());
+            }
+            return;
+        }
+        link.pendingByPrefix.remove(pending.prefix(), pending);
+        changed = true;
+        if (ack.applied())
+        {
+            link.installed.put(pending.prefix(), pending.hops());
+            link.refused.remove(pending.prefix());
+            log.accept(String.format(Locale.ROOT, "node %s: %s %s %s applied (%.1f ms after it was sent)", link.node.name(),
+                pending.how(), pending.prefix(), hops(pending.hops()), (System.nanoTime() - pending.sentNanos()) / 1e6));
+        }
+        else if (pending.hops().isEmpty() && "prefix".equals(ack.field()))
+        {
+            // A delete of a route the node does not have: it is as wanted.
+            link.installed.put(pending.prefix(), List.of());
+        }
+        else
+        {
+            link.installed.remove(pending.prefix());
+            link.refused.put(pending.prefix(), pending.hops());
+            log.accept("node " + link.node.name() + ": " + pending.how() + " " + pending.prefix() + " " + hops(pending.hops()) +
+                " REFUSED: " + ack.field() + ": " + ack.reason());
+        }
+    }
+
+    private int sync(final long now)
+    {
+        if (table.version() == 0)
+        {
+            return 0;
+        }
+        if (desiredVersion != table.version())
+        {
+            desiredVersion = table.version();
+            for (final NodeLink link : links)
+            {
+                link.desired = HopRoutes.of(layout, table.routes(), link.node.id());
+            }
+        }
+        int sent = 0;
+        for (final NodeLink link : links)
+        {
+            if (!link.live || !link.client.connected())
+            {
+                continue;
+            }
+            for (final Map.Entry<MeshPrefix, List<NextHop>> entry : link.desired.entrySet())
+            {
+                sent += syncRoute(link, entry.getKey(), entry.getValue(), now);
+            }
+        }
+        return sent;
+    }
+
+    private int syncRoute(final NodeLink link, final MeshPrefix prefix, final List<NextHop> want, final long now)
+    {
+        final Pending inFlight = link.pendingByPrefix.get(prefix);
+        if (inFlight != null)
+        {
+            if (now - inFlight.sentNanos() < ACK_TIMEOUT_NANOS)
+            {
+                return 0;
+            }
+            link.pendingByPrefix.remove(prefix);
+            link.pendingById.remove(inFlight.correlationId());
+            log.accept("node " + link.node.name() + ": no acknowledgement of " + inFlight.how() + " " + prefix + " in 2 s; again");
+        }
+        if (want.equals(link.refused.get(prefix)))
+        {
+            return 0;
+        }
+        final List<NextHop> have = link.installed.get(prefix);
+        if (have != null && alike(have, want))
+        {
+            return 0;
+        }
+        final long id;
+        final String how;
+        if (want.isEmpty())
+        {
+            id = link.client.routeDelete(4, prefix.hi(), 0, prefix.length());
+            how = "route delete";
+        }
+        else if (have != null && !have.isEmpty() && HopRoutes.sameGateways(have, want))
+        {
+            id = link.client.steeringWeights(4, prefix.hi(), 0, prefix.length(), want.stream().mapToInt(NextHop::weight).toArray());
+            how = "steering";
+        }
+        else
+        {
+            id = link.client.routeAdd(4, prefix.hi(), 0, prefix.length(), want);
+            how = "route add";
+        }
+        final Pending pending = new Pending(id, prefix, want, how, now);
+        link.pendingByPrefix.put(prefix, pending);
+        link.pendingById.put(id, pending);
+        commandsSent++;
+        return 1;
+    }
+
+    private static boolean alike(final List<NextHop> have, final List<NextHop> want)
+    {
+        return have.isEmpty() || want.isEmpty() ? have.isEmpty() == want.isEmpty() : HopRoutes.alike(have, want);
+    }
+
+    private String hops(final List<NextHop> hops)
+    {
+        if (hops.isEmpty())
+        {
+            return "(unreachable)";
+        }
+        final StringBuilder text = new StringBuilder("via");
+        for (final NextHop hop : hops)
+        {
+            text.append(' ').append(neighbour(hop)).append('*').append(hop.weight());
+        }
+        return text.toString();
+    }
+
+    /** The neighbour a next hop leads to, by name (its gateway address is on the neighbour's end of a link). */
+    private String neighbour(final NextHop hop)
+    {
+        for (final MeshLayout.Link l : layout.links())
+        {
+            for (final MeshLayout.End end : List.of(l.a(), l.b()))
+            {
+                if (end.address() == hop.gatewayIpv4() && l.other(end.node()).interfaceName().equals(hop.interfaceName()))
+                {
+                    return layout.node(end.node()).name();
+                }
+            }
+        }
+        return io.flowlane.dataplane.packet.Ipv4Header.toString(hop.gatewayIpv4());
+    }
+
+    private String describe(final MeshTable latest)
+    {
+        final StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "mesh table v%d:", latest.version()));
+        for (final NodeStatus status : latest.nodes())
+        {
+            text.append(String.format(Locale.ROOT, " %s%s(health %.2f, busy %.2f)", layout.node(status.nodeId()).name(),
+                status.usable() ? "" : " UNUSABLE", status.health(), status.utilisation()));
+        }
+        for (final MeshLayout.Node ingress : layout.nodes())
+        {
+            for (final MeshLayout.Node egress : layout.nodes())
+            {
+                if (ingress == egress || egress.prefixes().isEmpty() || ingress.prefixes().isEmpty())
+                {
+                    continue;
+                }
+                text.append("; ").append(ingress.name()).append("->").append(egress.name()).append(':');
+                for (final GlobalRoutes.MeshPath path : latest.routes().paths(ingress.id(), egress.id()))
+                {
+                    text.append(' ');
+                    for (int i = 0; i < path.nodes().length; i++)
+                    {
+                        text.append(i == 0 ? "" : "-").append(layout.node(path.nodes()[i]).name());
+                    }
+                    text.append(String.format(Locale.ROOT, "(%.0f us, %d)", path.cost(), path.weight()));
+                }
+            }
+        }
+        return text.toString();
+    }
+}
