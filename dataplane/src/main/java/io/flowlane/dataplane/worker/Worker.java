@@ -64,10 +64,10 @@ public final class Worker implements Agent
     private final WorkerStats stats;
     private final CaptureTap capture;
     private final NodeFault nodeFault;
-    /** The fault settings last seen, when the last injected stall ended, and by how much the last overshot. */
+    /** The fault settings last seen, the TSC when they were, and the stalled cycles counted as busy since. */
     private NodeFault.Settings fault = NodeFault.NONE;
-    private long stallEndTsc;
-    private long stallOvershoot;
+    private long faultOrigin;
+    private long stallAccounted;
     /** xorshift state for injected drops. */
     private long random = 0x9E37_79B9_7F4A_7C15L;
     private long startTsc;
@@ -196,8 +196,8 @@ public final class Worker implements Agent
     }
 
     /**
-     * An injected node fault's stall: parks for the share of the time since the last stall that
-     * the fault takes, counted as busy (the worker could not forward meanwhile).
+     * An injected node fault's stall: in the stalled part of a window the worker parks to its end;
+     * every stalled cycle since the last call is counted as busy (NodeFault says why).
      */
     private void stall(final NodeFault.Settings injected)
     {
@@ -205,23 +205,24 @@ public final class Worker implements Agent
         if (injected != fault)
         {
             fault = injected;
-            stallEndTsc = now;
-            stallOvershoot = 0;
+            faultOrigin = now;
+            stallAccounted = 0;
         }
-        if (injected.stallPerMille() == 0)
+        if (injected.stallCycles() == 0)
         {
             return;
         }
-        final long owed = injected.owedStallCycles(Math.min(now - stallEndTsc, 1L << 40)) - stallOvershoot;
-        if (owed < injected.minStallCycles())
+        final long t = now - faultOrigin;
+        final long intoWindow = t % injected.windowCycles();
+        long until = t;
+        if (intoWindow < injected.stallCycles())
         {
-            return;
+            until = t - intoWindow + injected.stallCycles();
+            LockSupport.parkNanos((until - t) * 1_000 / injected.cyclesPerMicro());
         }
-        LockSupport.parkNanos(owed * 1_000 / injected.cyclesPerMicro());
-        stallEndTsc = FastPath.rdtsc();
-        final long stalled = stallEndTsc - now;
-        stallOvershoot = Math.max(0, stalled - owed);
-        stats.busyCycles += stalled;
+        final long stalled = injected.stalledUntil(until);
+        stats.busyCycles += stalled - stallAccounted;
+        stallAccounted = stalled;
         dirty = true;
     }
 
