@@ -143,6 +143,14 @@ public final class Pktgen implements Callable<Integer>
     boolean quiet;
     @Option(names = "--stop-file", description = "end the run early once this file exists (checked once a second)")
     Path stopFile;
+    @Option(names = "--idle-park-us", defaultValue = "0",
+        description = "paced runs: park this many microseconds when nothing is due and nothing arrived, instead of spinning " +
+            "(0: spin); for hosts whose cores the generator shares with what it drives")
+    long idleParkMicros;
+    @Option(names = "--go-file", description = "runs on demand: each run starts once this file exists (it is removed); " +
+        "after a run ends (--stop-file, which is then removed) its JSON line is printed and the next is awaited; " +
+        "--stop-file while waiting ends the generator. Links stay up between runs (the mesh drill's phases)")
+    Path goFile;
 
     public static void main(final String[] args)
     {
@@ -180,6 +188,14 @@ public final class Pktgen implements Callable<Integer>
                         " (IPv6/UDP needs frames of 66 bytes or more, 82 with latency stamps; the simple IMIX's 64 cannot be" +
                         " IPv6: give sizes, e.g. --size 82:7,594:4,1518:1)" : ""));
                 }
+            }
+            if (idleParkMicros < 0 || idleParkMicros > 0 && ratePps == 0)
+            {
+                throw new IllegalArgumentException("--idle-park-us must be >= 0, and needs a paced run (--rate-pps)");
+            }
+            if (goFile != null && (stopFile == null || search))
+            {
+                throw new IllegalArgumentException("--go-file needs --stop-file (which ends each run) and is not for --search");
             }
             if (stampEvery < 0 || burst < 1 || burst > 64 || drainMillis < 0 || durationSeconds < 1 && search)
             {
@@ -222,6 +238,11 @@ public final class Pktgen implements Callable<Integer>
             port.start();
         }
         awaitLinks(all);
+        if (goFile != null)
+        {
+            System.out.println("pktgen: links up; each run starts when " + goFile + " exists");
+            System.out.flush();
+        }
 
         final MemorySegment txArray = arena.allocate(JAVA_LONG, burst);
         final MemorySegment rxArray = arena.allocate(JAVA_LONG, 64);
@@ -233,6 +254,7 @@ public final class Pktgen implements Callable<Integer>
             search ? TrafficGenerator.RingFull.DROP : TrafficGenerator.RingFull.RETRY;
         final TrafficGenerator generator = new TrafficGenerator(pool, tx.id(), rxIds, templates, mix, burst, sealer, stampEvery,
             onFull, txArray, rxArray, Eal.tscHz(), System.out, quiet || search);
+        generator.idlePark(idleParkMicros * 1_000);
         final String config = config(mix, traffic, stampEvery, onFull);
         final String json;
         if (search)
@@ -241,16 +263,32 @@ public final class Pktgen implements Callable<Integer>
         }
         else
         {
-            final TrafficGenerator.Trial trial = generator.run(ratePps, warmupSeconds, durationSeconds, drainMillis, stopFile);
-            json = String.format(Locale.ROOT, "{\"size\":%d,\"flows\":%d,\"seconds\":%d,%s,\"mean_size\":%.2f,\"config\":%s}",
-                Math.round(mix.meanSize()), flows, Math.max(1, Math.round(trial.seconds())), trial.jsonMembers(), mix.meanSize(), config);
-            if (trial.latency() != null && !quiet)
+            String last = null;
+            while (goFile == null || awaitGo())
             {
-                System.out.println(LatencyStamps.line(trial.latency()));
+                final TrafficGenerator.Trial trial = generator.run(ratePps, warmupSeconds, durationSeconds, drainMillis, stopFile);
+                last = String.format(Locale.ROOT, "{\"size\":%d,\"flows\":%d,\"seconds\":%d,%s,\"mean_size\":%.2f,\"config\":%s}",
+                    Math.round(mix.meanSize()), flows, Math.max(1, Math.round(trial.seconds())), trial.jsonMembers(), mix.meanSize(),
+                    config);
+                if (trial.latency() != null && !quiet)
+                {
+                    System.out.println(LatencyStamps.line(trial.latency()));
+                }
+                if (goFile == null)
+                {
+                    break;
+                }
+                System.out.println(last);
+                System.out.flush();
+                Files.deleteIfExists(stopFile);
             }
+            json = last;
         }
-        System.out.println(json);
-        if (jsonOut != null)
+        if (goFile == null)
+        {
+            System.out.println(json);
+        }
+        if (jsonOut != null && json != null)
         {
             Files.writeString(jsonOut, json + "\n");
         }
@@ -263,6 +301,30 @@ public final class Pktgen implements Callable<Integer>
             port.stop();
         }
         return 0;
+    }
+
+    /** Waits for the go file (and takes it): true to run, false if the stop file came first (the generator ends). */
+    private boolean awaitGo() throws IOException
+    {
+        while (!Files.exists(goFile))
+        {
+            if (Files.exists(stopFile))
+            {
+                Files.deleteIfExists(stopFile);
+                return false;
+            }
+            try
+            {
+                Thread.sleep(5);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        Files.delete(goFile);
+        return true;
     }
 
     private TrafficSpec traffic()
