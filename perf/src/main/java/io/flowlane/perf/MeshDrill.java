@@ -109,13 +109,16 @@ public final class MeshDrill
     public static void main(final String[] args) throws Exception
     {
         final Path examples = Path.of(args.length > 0 ? args[0] : "config/mesh");
+        final boolean passed;
         try (MeshRig rig = new MeshRig(examples))
         {
             final Result result = run(rig, System.out);
             summarise(result, System.out);
-            System.exit(result.path().lost() == 0 && result.degrade().phase().lost() == 0 &&
-                result.kill().phase().lost() <= result.kill().lossBound() ? 0 : 1);
+            passed = result.path().lost() == 0 && result.degrade().phase().lost() == 0 &&
+                result.degrade().movedAt() < result.degrade().failAt() && result.kill().phase().lost() <= result.kill().lossBound();
         }
+        // Only now: the rig's processes stopped and its files removed.
+        System.exit(passed ? 0 : 1);
     }
 
     /** Starts everything in {@code rig} and runs the three phases; prints what happens. */

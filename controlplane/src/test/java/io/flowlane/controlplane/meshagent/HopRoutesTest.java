@@ -14,6 +14,7 @@ import io.flowlane.dataplane.config.ConfigException;
 import io.flowlane.dataplane.fib.NextHop;
 import io.flowlane.dataplane.packet.Ipv4Header;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,7 @@ class HopRoutesTest
 {
     static final MeshPrefix TO_SINK = MeshPrefix.parse("198.18.0.0/16");
     static final MeshPrefix TO_GENERATOR = MeshPrefix.parse("10.0.0.0/24");
+    static final List<Path> COPIES = new ArrayList<>();
     static Path dir;
 
     @BeforeAll
@@ -42,10 +44,23 @@ class HopRoutesTest
         dir = copy(UnaryOperator.identity());
     }
 
+    @AfterAll
+    static void removeCopies() throws IOException
+    {
+        for (final Path copy : COPIES)
+        {
+            try (var files = Files.walk(copy))
+            {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** The example configs in a directory of their own, HMAC keys there too, each file edited by {@code edit}. */
     static Path copy(final UnaryOperator<String> edit) throws IOException
     {
         final Path to = Files.createTempDirectory("flowlane-mesh-layout");
+        COPIES.add(to);
         try (var files = Files.list(Path.of("../config/mesh")))
         {
             for (final Path file : files.toList())
