@@ -26,7 +26,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -163,7 +162,7 @@ public final class MeshRig implements AutoCloseable
     /** Starts the mesh manager's three members here, waits for a leader, then connects the mesh agent to it and to every node. */
     public MeshAgent startManagerAndAgent(final Consumer<String> agentLog) throws IOException
     {
-        clusterBasePort = freePortBase();
+        clusterBasePort = MeshClusterConfig.freeLoopbackBasePort(CLUSTER_HOSTS.size());
         for (int m = 0; m < members.length; m++)
         {
             members[m] = MeshClusterMember.launch(clusterConfig(m), true);
@@ -399,30 +398,5 @@ public final class MeshRig implements AutoCloseable
         {
             throw new IllegalStateException("no free UDP port: " + ex.getMessage(), ex);
         }
-    }
-
-    private static int freePortBase()
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            final int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(300);
-            boolean free = true;
-            for (int port = base; port < base + MeshClusterConfig.PORTS_PER_MEMBER * CLUSTER_HOSTS.size() && free; port++)
-            {
-                try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)))
-                {
-                    socket.getLocalPort();
-                }
-                catch (final IOException ex)
-                {
-                    free = false;
-                }
-            }
-            if (free)
-            {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free UDP port range for the mesh manager's cluster");
     }
 }

@@ -112,4 +112,35 @@ public record MeshClusterConfig(int memberId, List<String> hosts, int basePort, 
         }
         return endpoints.toString();
     }
+
+    /**
+     * A base port whose {@code members} × {@link #PORTS_PER_MEMBER} UDP ports on the loopback are
+     * free now, picked at random (tests and drills run beside each other and beside earlier runs'
+     * lingering sockets).
+     */
+    public static int freeLoopbackBasePort(final int members)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            final int base = 20_000 + 100 * java.util.concurrent.ThreadLocalRandom.current().nextInt(300);
+            boolean free = true;
+            for (int port = base; port < base + PORTS_PER_MEMBER * members && free; port++)
+            {
+                try (java.net.DatagramSocket socket = new java.net.DatagramSocket(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port)))
+                {
+                    socket.getLocalPort();
+                }
+                catch (final java.io.IOException ex)
+                {
+                    free = false;
+                }
+            }
+            if (free)
+            {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free UDP port range for " + members + " mesh manager members");
+    }
 }

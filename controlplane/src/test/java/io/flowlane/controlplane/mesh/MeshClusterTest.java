@@ -18,14 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -52,7 +48,7 @@ class MeshClusterTest
     static void startCluster() throws IOException
     {
         baseDir = Files.createTempDirectory(Path.of("target"), "mesh-cluster-");
-        basePort = freePortBase();
+        basePort = MeshClusterConfig.freeLoopbackBasePort(HOSTS.size());
         for (int m = 0; m < MEMBERS.length; m++)
         {
             MEMBERS[m] = MeshClusterMember.launch(config(m), true);
@@ -263,31 +259,5 @@ class MeshClusterTest
                 throw new AssertionError(ex);
             }
         }
-    }
-
-    /** A base port with the 30 UDP ports the members use free now (other tests and runs use others). */
-    private static int freePortBase()
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            final int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(300);
-            boolean free = true;
-            for (int port = base; port < base + MeshClusterConfig.PORTS_PER_MEMBER * HOSTS.size() && free; port++)
-            {
-                try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)))
-                {
-                    socket.getLocalPort();
-                }
-                catch (final IOException ex)
-                {
-                    free = false;
-                }
-            }
-            if (free)
-            {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free UDP port range");
     }
 }
