@@ -62,6 +62,7 @@ public final class FailoverDrill
     public static void main(final String[] args) throws Exception
     {
         final long baselineMs = args.length > 0 ? Long.parseLong(args[0]) * 1000 : 5_000;
+        final boolean held;
         try (MemifRig rig = new MemifRig("drill", APPLIANCE, "fault-injection: true"))
         {
             System.out.println("failover drill: starting an appliance (gre-a carries 198.18.1.0/24) and a generator at 20 kpps");
@@ -70,9 +71,11 @@ public final class FailoverDrill
             {
                 final Result result = run(rig, client, baselineMs, System.out);
                 summarise(result, System.out);
-                System.exit(result.tx() == result.rx() && result.movedAt() < result.failAt() ? 0 : 1);
+                held = result.tx() == result.rx() && result.movedAt() < result.failAt();
             }
         }
+        // Exit only after the rig has stopped the appliance: System.exit inside the try skipped close().
+        System.exit(held ? 0 : 1);
     }
 
     /** Runs the drill on a started appliance; prints a line a second to {@code out}. The generator is stopped at the end. */
