@@ -158,10 +158,6 @@ def size_label(size):
     return "IMIX (7:4:1 of 64/594/1518)" if size == "imix" else "%d" % size
 
 
-def spread(pairs):
-    return max(pairs) - min(pairs) if pairs else 0.0
-
-
 MIN_ROUNDS_TO_JUDGE = 5
 
 

@@ -4,6 +4,7 @@ import io.flowlane.bindings.CpuAffinity;
 import io.flowlane.bindings.FastPath;
 import io.flowlane.bindings.flowlane_shim_h;
 import io.flowlane.dataplane.capture.CaptureTap;
+import io.flowlane.dataplane.eal.Eal;
 import io.flowlane.dataplane.fib.CurrentTables;
 import io.flowlane.dataplane.pipeline.DropReason;
 import io.flowlane.dataplane.pipeline.PacketGraph;
@@ -125,7 +126,7 @@ public final class Worker implements Agent
         lcore = id;
         quiescentState.online(index);
         startTsc = FastPath.rdtsc();
-        stallCycles = Math.max(1, flowlane_shim_h.fl_tsc_hz() / 1_000_000 * STALL_MICROS);
+        stallCycles = Math.max(1, Eal.tscHz() / 1_000_000 * STALL_MICROS);
     }
 
     @Override
