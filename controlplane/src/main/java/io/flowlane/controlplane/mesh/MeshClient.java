@@ -216,6 +216,12 @@ public final class MeshClient implements AutoCloseable
         return answers.remove(correlationId);
     }
 
+    /** The table sent in answer to {@link #requestTable()} if it arrived (taken once), else null; does not wait. */
+    public MeshTable answer(final long correlationId)
+    {
+        return answers.remove(correlationId);
+    }
+
     /** Polls until the latest table satisfies the condition. */
     public MeshTable awaitTable(final Predicate<MeshTable> condition)
     {

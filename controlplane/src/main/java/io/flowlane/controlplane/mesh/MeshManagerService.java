@@ -208,6 +208,24 @@ public final class MeshManagerService implements ClusteredService
         scheduleSilenceTimer(nowMillis);
     }
 
+    /**
+     * In the log: every member sees it at the same position, with the new leader's time. Restarts the
+     * nodes' silence clocks ({@link MeshState#leaderChanged}).
+     */
+    @Override
+    public void onNewLeadershipTermEvent(final long leadershipTermId, final long logPosition, final long timestamp,
+        final long termBaseLogPosition, final int leaderMemberId, final int logSessionId, final TimeUnit timeUnit,
+        final int appVersion)
+    {
+        final long nowMillis = timeUnit.toMillis(timestamp);
+        if (state.leaderChanged(nowMillis))
+        {
+            published = state.table();
+            broadcast();
+        }
+        scheduleSilenceTimer(nowMillis);
+    }
+
     @Override
     public void onTakeSnapshot(final ExclusivePublication snapshot)
     {

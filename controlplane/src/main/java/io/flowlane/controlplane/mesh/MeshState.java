@@ -135,6 +135,38 @@ public final class MeshState
     }
 
     /**
+     * A new leader took over (a log event, so every member applies it at the same position): the
+     * manager itself was deaf while the election ran, so silence it did not hear cannot be the
+     * nodes'. Every node that was live at the last evaluation has its latest report taken as
+     * received now, and must go quiet for a whole health timeout from here to be declared dead.
+     * Without this, the new leader's first timer (long past its deadline) would declare every node
+     * dead before their first reports reached it, and the agent would delete every route. A node
+     * already silent before the election stays silent until it reports; one that has never reported
+     * keeps the topology's clock.
+     *
+     * @return whether the table changed
+     */
+    public boolean leaderChanged(final long nowMillis)
+    {
+        if (topology == null)
+        {
+            return false;
+        }
+        for (final MeshTopology.Node node : topology.nodes())
+        {
+            final NodeHealth report = health.get(node.id());
+            final boolean silentBefore = topology.healthTimeoutMillis() > 0 &&
+                evaluatedAtMillis - lastHeard(node.id()) > topology.healthTimeoutMillis();
+            if (report != null && !silentBefore && report.receivedAtMillis() < nowMillis)
+            {
+                health.put(node.id(), new NodeHealth(report.nodeId(), report.busyFraction(), report.rxPacketsPerSecond(),
+                    report.dropPacketsPerSecond(), nowMillis));
+            }
+        }
+        return evaluate(nowMillis);
+    }
+
+    /**
      * When the next node goes silent if nothing arrives before, for a timer: the first instant after
      * {@code nowMillis} at which a node now heard from is stale; {@link Long#MAX_VALUE} if none.
      */

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Seed 003's shard manager and predictive router over the mesh: each stream's flow-hash buckets
- * are cut into shards, smaller the riskier the stream, and every shard is placed on one of its
+ * are cut into shards, smaller the riskier the stream (its own risk score, or the degradation of
+ * the nodes it goes through: {@link #predictedRisk}), and every shard is placed on one of its
  * stream's paths ({@link GlobalRoutes}):
  *
  * <ol>
@@ -115,7 +116,13 @@ public final class ShardPlan
         final GlobalRoutes routes, final ShardPolicy policy)
     {
         final Capacities capacities = new Capacities(topology, statuses, policy);
-        final List<TrafficStream> ordered = new ArrayList<>(streams);
+        final List<TrafficStream> ordered = new ArrayList<>();
+        for (final TrafficStream stream : streams)
+        {
+            final double risk = predictedRisk(stream, routes.paths(stream.ingress(), stream.egress()), topology, statuses);
+            ordered.add(new TrafficStream(stream.streamId(), stream.ingress(), stream.egress(), stream.priority(), risk,
+                stream.packetsPerSecond()));
+        }
         ordered.sort(Comparator.comparingInt(TrafficStream::priority)
             .thenComparing(Comparator.comparingDouble(TrafficStream::riskScore).reversed())
             .thenComparingLong(TrafficStream::streamId));
@@ -157,6 +164,33 @@ public final class ShardPlan
         }
         placed.sort(Comparator.comparingLong(Shard::streamId).thenComparingInt(Shard::firstBucket));
         return new ShardPlan(placed);
+    }
+
+    /**
+     * The risk a stream's shards are cut for: its own score (the traffic profiler's) or, when higher,
+     * the predicted impact of the nodes it is sent through: 1 - the lowest health among the nodes of
+     * its paths that carry a share. A stream on a path whose node is degrading is cut finer, so that
+     * moving it away moves a sixteenth at a time; once it is off that path (the path's weight is 0)
+     * the node no longer counts and the shards grow back. Health is already rounded to hundredths,
+     * so the noise of load reports does not resize shards.
+     */
+    static double predictedRisk(final TrafficStream stream, final List<GlobalRoutes.MeshPath> paths, final MeshTopology topology,
+        final List<NodeStatus> statuses)
+    {
+        double lowestHealth = 1;
+        for (final GlobalRoutes.MeshPath path : paths)
+        {
+            if (path.weight() == 0)
+            {
+                continue;
+            }
+            for (final int node : path.nodes())
+            {
+                lowestHealth = Math.min(lowestHealth, statuses.get(topology.indexOf(node)).health());
+            }
+        }
+        // At float precision, as MeshRouteTable carries it: a table must survive its encoding unchanged.
+        return (float)Math.max(stream.riskScore(), Math.round((1 - lowestHealth) * 100) / 100.0);
     }
 
     /** The risk-driven size, halved while one shard would take more than maxShardLoad of the best path. */

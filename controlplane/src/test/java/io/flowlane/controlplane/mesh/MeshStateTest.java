@@ -52,6 +52,33 @@ class MeshStateTest
     }
 
     @Test
+    void aNewLeaderGivesLiveNodesAFullTimeoutButNotDeadOnes()
+    {
+        final MeshTopology topology = new MeshTopology(Meshes.diamond().nodes(), Meshes.diamond().links(), 3, 400);
+        final MeshState state = started(topology);
+        for (final MeshTopology.Node node : topology.nodes())
+        {
+            state.reportHealth(new NodeHealth(node.id(), 0.2, 1e6, 0, node.id() == B ? 1_100 : 1_500));
+        }
+        assertTrue(state.tick(1_501), "B silent since 1 100");
+        assertFalse(state.table().node(B).usable());
+        final long version = state.table().version();
+
+        // The leader died at about 1 550; the new one's first log entry is 3 000: 1.5 s without any report.
+        assertFalse(state.leaderChanged(3_000), "nothing changes: the live nodes stay live");
+        assertEquals(version, state.table().version());
+        assertTrue(state.table().node(A).usable() && state.table().node(C).usable());
+        assertFalse(state.table().node(B).usable(), "B was dead before the election and stays dead");
+        assertEquals(3_401, state.nextSilenceAfter(3_000), "a whole timeout from the new term");
+        assertFalse(state.tick(3_400));
+        assertTrue(state.tick(3_401), "still nothing from them: now they are silent");
+        assertFalse(state.table().node(A).usable());
+
+        final MeshState fresh = new MeshState(MeshCost.DEFAULT, ShardPolicy.DEFAULT);
+        assertFalse(fresh.leaderChanged(5_000), "the first election, before any topology: nothing to do");
+    }
+
+    @Test
     void aNodeThatFallsSilentIsDeadAfterTheHealthTimeout()
     {
         final MeshTopology topology = new MeshTopology(Meshes.diamond().nodes(), Meshes.diamond().links(), 3, 3_000);

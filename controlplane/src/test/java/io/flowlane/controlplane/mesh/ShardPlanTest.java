@@ -73,6 +73,32 @@ class ShardPlanTest
     }
 
     @Test
+    void aCalmStreamIsCutFinerWhileANodeItGoesThroughDegrades()
+    {
+        final MeshTopology mesh = Meshes.diamond();
+        final List<TrafficStream> calm = List.of(new TrafficStream(1, A, D, 1, 0.0, 1000));
+        assertEquals(64, plan(mesh, Map.of(), calm).shards().get(0).bucketCount(), "all healthy: quarters");
+
+        // B at 0.9 busy has health 0.5: the stream still has a share on A-B-D, so its risk is 0.5.
+        final ShardPlan degraded = plan(mesh, Map.of(B, Meshes.report(B, 0.9, 100_000, 0)), calm);
+        assertTrue(degraded.shards().stream().anyMatch(s -> s.pathIndex() >= 0 &&
+            Meshes.routes(mesh, Map.of(B, Meshes.report(B, 0.9, 100_000, 0))).paths(A, D).get(s.pathIndex()).nodes()[1] == B),
+            "B still carries some: " + degraded);
+        for (final ShardPlan.Shard shard : degraded.shards())
+        {
+            assertEquals(0.5, shard.riskScore(), 1e-6);
+            assertEquals(4, shard.bucketCount(), "cut finest while a path it uses degrades");
+        }
+
+        // B dead: no path through it carries a share, so B's state no longer concerns the stream.
+        final ShardPlan dead = plan(mesh, Map.of(B, Meshes.report(B, 1.0, 0, 0)), calm);
+        assertEquals(64, dead.shards().get(0).bucketCount(), dead.toString());
+        assertEquals(0.0, dead.shards().get(0).riskScore());
+        // A stream's own risk is never lowered by healthy paths.
+        assertEquals(0.7, plan(mesh, Map.of(), List.of(new TrafficStream(2, A, D, 1, 0.7, 1000))).shards().get(0).riskScore(), 1e-6);
+    }
+
+    @Test
     void aHeavyStreamIsCutSmallerSoNoShardTakesMoreThanItsShareOfThePath()
     {
         // Best path capacity 2.5 Mpps (its 10 Gbit/s links at 500 B); one shard may take a quarter.
