@@ -116,6 +116,43 @@ public final class EcmpGroupTable
         GROUPS.setRelease(buckets, group, table);
     }
 
+    /**
+     * Publishes an explicit bucket map: the flows of bucket {@code b} take member
+     * {@code memberOfBucket[b]} (an index into the group's members, in their order). Each member's
+     * weight becomes the number of buckets it now owns, so a later {@link #set} with those weights
+     * moves no bucket, and one with other weights keeps as many in place as it always does.
+     *
+     * @throws IllegalArgumentException naming the field: "buckets" for a map whose length is not the
+     *                                  group's bucket count, "buckets[b]" for a member index out of range
+     */
+    public void assign(final int group, final int[] memberOfBucket)
+    {
+        final int[] previous = buckets[group];
+        if (previous == null)
+        {
+            throw new IllegalArgumentException("group: ECMP group " + group + " does not exist");
+        }
+        if (memberOfBucket.length != previous.length)
+        {
+            throw new IllegalArgumentException("buckets: " + memberOfBucket.length + " buckets for a group of " + previous.length);
+        }
+        final int[] adjacencies = members[group];
+        final int[] owned = new int[adjacencies.length];
+        final int[] table = new int[previous.length];
+        for (int b = 0; b < table.length; b++)
+        {
+            final int member = memberOfBucket[b];
+            if (member < 0 || member >= adjacencies.length)
+            {
+                throw new IllegalArgumentException("buckets[" + b + "]: member " + member + " of a group of " + adjacencies.length);
+            }
+            table[b] = adjacencies[member];
+            owned[member]++;
+        }
+        weights[group] = owned;
+        GROUPS.setRelease(buckets, group, table);
+    }
+
     /** Frees a group; its index may be reused at once because the buckets array itself is not reused. */
     public void delete(final int group)
     {

@@ -180,6 +180,87 @@ public final class ForwardingControl
         return route == null ? null : route.nextHops();
     }
 
+    /**
+     * Pins each flow-hash bucket of a route to one of its next hops: the flows of bucket {@code b}
+     * ({@code flowHash & (buckets - 1)}) take next hop {@code memberOfBucket[b]}, an index in the
+     * route's order. The new map is published with one release store, as a weight change is; each
+     * next hop's weight becomes the number of buckets it owns, so listings, digests and a later
+     * weight change or same-hops route add start from the map as pinned. A route with one next hop
+     * has no ECMP group: a map of all zeros is what it does already and changes nothing, and a later
+     * second next hop creates a group from the weights given then.
+     *
+     * @return true if a new map was published (false for the no-op on a one-next-hop route)
+     * @throws IllegalArgumentException "prefix: ..." for no such route or a route without next hops,
+     *                                  "memberOfBucket: ..." for a map whose length is not the route's
+     *                                  bucket count or that names a next hop the route does not have
+     */
+    public boolean assignBuckets(final RouteKey key, final int[] memberOfBucket)
+    {
+        final Route route = routes.get(key);
+        if (route == null)
+        {
+            throw new IllegalArgumentException("prefix: no route " + key);
+        }
+        final int hops = route.nextHops().size();
+        if (hops == 0)
+        {
+            throw new IllegalArgumentException("prefix: " + key + " is an interface's own route, without next hops to steer");
+        }
+        final int bucketCount = route.group() >= 0 ? tables.ecmpGroups().buckets(route.group()).length : ecmpBuckets;
+        if (memberOfBucket.length != bucketCount)
+        {
+            throw new IllegalArgumentException("memberOfBucket: " + memberOfBucket.length + " buckets, but " + key + " has " +
+                bucketCount + " ECMP buckets: one entry for each is expected");
+        }
+        for (int b = 0; b < bucketCount; b++)
+        {
+            if (memberOfBucket[b] < 0 || memberOfBucket[b] >= hops)
+            {
+                throw new IllegalArgumentException("memberOfBucket: bucket " + b + " names next hop " + memberOfBucket[b] +
+                    ", but " + key + " has " + hops + " next hop" + (hops == 1 ? " (index 0)" : "s (indices 0.." + (hops - 1) + ")"));
+            }
+        }
+        if (route.group() < 0)
+        {
+            return false;
+        }
+        tables.ecmpGroups().assign(route.group(), memberOfBucket);
+        final int[] owned = tables.ecmpGroups().weights(route.group());
+        final List<NextHop> weighted = new ArrayList<>(hops);
+        for (int i = 0; i < hops; i++)
+        {
+            final NextHop hop = route.nextHops().get(i);
+            weighted.add(new NextHop(hop.kind(), hop.interfaceName(), hop.gatewayHi(), hop.gatewayLo(), owned[i], hop.tunnel()));
+        }
+        routes.put(key, new Route(route.target(), route.adjacencies(), route.group(), List.copyOf(weighted)));
+        return true;
+    }
+
+    /**
+     * Which next hop (index in the route's order) each flow-hash bucket of a route takes, or null
+     * for a route without an ECMP group (for digests and tests).
+     */
+    public int[] memberOfBucket(final RouteKey key)
+    {
+        final Route route = routes.get(key);
+        if (route == null || route.group() < 0)
+        {
+            return null;
+        }
+        final int[] table = tables.ecmpGroups().buckets(route.group());
+        final int[] members = new int[table.length];
+        for (int b = 0; b < table.length; b++)
+        {
+            int member = 0;
+            while (route.adjacencies()[member] != table[b])
+            {
+                member++;
+            }
+            members[b] = member;
+        }
+        return members;
+    }
+
     /** Routes with their next hops as configured (for show commands and digests). */
     public Map<RouteKey, List<NextHop>> routes()
     {

@@ -26,15 +26,21 @@ public final class FlowHash
             return Mbuf.rssHash(mbuf);
         }
         final int protocol = Ipv4Header.protocol(ip);
-        long key = ((long)Ipv4Header.source(ip) << 32) ^ (Ipv4Header.destination(ip) & 0xFFFF_FFFFL);
-        long extra = protocol;
         final int ihl = Ipv4Header.headerLength(ip);
-        if ((protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP) &&
-            !Ipv4Header.isFragment(ip) && l3Length >= ihl + 4)
-        {
-            extra |= (long)u32be(ip + ihl) << 8;
-        }
-        return mix(key, extra);
+        final int ports = (protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP) &&
+            !Ipv4Header.isFragment(ip) && l3Length >= ihl + 4 ? u32be(ip + ihl) : 0;
+        return ipv4Fields(Ipv4Header.source(ip), Ipv4Header.destination(ip), protocol, ports);
+    }
+
+    /**
+     * The software hash of an IPv4 packet from its fields, as {@link #ipv4} computes it when the NIC
+     * gave no RSS hash: {@code ports} is the first four bytes of an unfragmented TCP or UDP header
+     * (source port &lt;&lt; 16 | destination port), else 0. A controller that plans by flow-hash
+     * bucket (the mesh manager's shards: {@code hash & 255}) computes a flow's bucket with it.
+     */
+    public static int ipv4Fields(final int source, final int destination, final int protocol, final int ports)
+    {
+        return mix(((long)source << 32) ^ (destination & 0xFFFF_FFFFL), protocol | (long)ports << 8);
     }
 
     public static int ipv6(final long mbuf, final long ip, final int l3Length)

@@ -1,5 +1,6 @@
 package io.flowlane.dataplane.fib;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,77 @@ class EcmpGroupTableTest
         final int[] buckets = table.buckets(group);
         assertEquals(buckets[0], table.select(group, 0x1000));
         assertEquals(buckets[1], table.select(group, 0x1001));
+    }
+
+    @Test
+    void assignPublishesTheMapAsGivenAndRecordsBucketCountsAsWeights()
+    {
+        final EcmpGroupTable table = new EcmpGroupTable(2);
+        final int group = table.create(new int[] {10, 20, 30}, new int[] {1, 1, 1}, 256);
+        final int[] before = table.buckets(group);
+        final int[] memberOfBucket = new int[256];
+        for (int b = 0; b < 256; b++)
+        {
+            memberOfBucket[b] = b < 16 ? 0 : b % 7 == 0 ? 2 : 1; // shards: a run of buckets, and a stride
+        }
+        table.assign(group, memberOfBucket);
+        final int[] after = table.buckets(group);
+        for (int b = 0; b < 256; b++)
+        {
+            final int expected = b < 16 ? 10 : b % 7 == 0 ? 30 : 20;
+            assertEquals(expected, after[b], "bucket " + b);
+            assertEquals(expected, table.select(group, 0x5A00 | b), "select reads the published map");
+        }
+        final int strided = (int)java.util.stream.IntStream.range(16, 256).filter(b -> b % 7 == 0).count();
+        assertArrayEquals(new int[] {16, 240 - strided, strided}, table.weights(group), "weights are bucket counts");
+        assertArrayEquals(new int[] {10, 20, 30}, table.members(group));
+        assertEquals(shares(before), Map.of(10, 86, 20, 85, 30, 85), "the earlier map is a copy, untouched");
+    }
+
+    @Test
+    void setAfterAssignKeepsPinnedBucketsWhereTheWeightsAllow()
+    {
+        final EcmpGroupTable table = new EcmpGroupTable(2);
+        final int group = table.create(new int[] {1, 2}, new int[] {1, 1}, 256);
+        final int[] memberOfBucket = new int[256];
+        for (int b = 0; b < 256; b++)
+        {
+            memberOfBucket[b] = b >= 200 ? 0 : 1;
+        }
+        table.assign(group, memberOfBucket);
+        final int[] pinned = table.buckets(group);
+
+        table.set(group, new int[] {1, 2}, table.weights(group), 256);
+        assertArrayEquals(pinned, table.buckets(group), "the same weights (the bucket counts) move nothing");
+
+        table.set(group, new int[] {1, 2}, new int[] {66, 190}, 256);
+        final int[] after = table.buckets(group);
+        int moved = 0;
+        for (int b = 0; b < 256; b++)
+        {
+            if (after[b] != pinned[b])
+            {
+                moved++;
+                assertEquals(2, pinned[b], "only buckets of the member losing weight move");
+            }
+        }
+        assertEquals(10, moved, "56 -> 66 buckets for member 0: exactly 10 move");
+    }
+
+    @Test
+    void assignRejectsAWrongLengthOrAnUnknownMemberAndKeepsTheMap()
+    {
+        final EcmpGroupTable table = new EcmpGroupTable(2);
+        final int group = table.create(new int[] {1, 2}, new int[] {1, 1}, 64);
+        final int[] before = table.buckets(group);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> table.assign(group, new int[256]))
+            .getMessage().startsWith("buckets: 256 buckets for a group of 64"));
+        final int[] tooFar = new int[64];
+        tooFar[9] = 2;
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> table.assign(group, tooFar))
+            .getMessage().startsWith("buckets[9]: member 2"));
+        assertArrayEquals(before, table.buckets(group));
+        assertArrayEquals(new int[] {1, 1}, table.weights(group));
     }
 
     @Test
