@@ -12,6 +12,7 @@ import io.flowlane.controlplane.sbe.NextHopKind;
 import io.flowlane.controlplane.sbe.RouteAddDecoder;
 import io.flowlane.controlplane.sbe.RouteDeleteDecoder;
 import io.flowlane.controlplane.sbe.SaDirection;
+import io.flowlane.controlplane.sbe.SteeringBucketsDecoder;
 import io.flowlane.controlplane.sbe.SteeringWeightsDecoder;
 import io.flowlane.controlplane.sbe.TunnelCreateDecoder;
 import io.flowlane.controlplane.sbe.TunnelDeleteDecoder;
@@ -29,6 +30,7 @@ import io.flowlane.tunnels.esp.SecurityAssociation;
 import io.flowlane.tunnels.esp.TrafficSelector;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.sbe.MessageDecoderFlyweight;
 
 import java.util.ArrayList;
@@ -92,6 +94,8 @@ public final class CommandApplier
     private final TunnelScaleDecoder tunnelScale = new TunnelScaleDecoder();
     private final TunnelDeleteDecoder tunnelDelete = new TunnelDeleteDecoder();
     private final SteeringWeightsDecoder steering = new SteeringWeightsDecoder();
+    private final SteeringBucketsDecoder steeringBuckets = new SteeringBucketsDecoder();
+    private final UnsafeBuffer memberOfBucket = new UnsafeBuffer(new byte[0]);
     private final FailurePredictionDecoder prediction = new FailurePredictionDecoder();
     private final CommandDecoder command = new CommandDecoder();
     private final FaultInjectionDecoder faultInjection = new FaultInjectionDecoder();
@@ -194,6 +198,7 @@ public final class CommandApplier
                 case TunnelScaleDecoder.TEMPLATE_ID -> tunnelScale(buffer, body, blockLength, length);
                 case TunnelDeleteDecoder.TEMPLATE_ID -> tunnelDelete(buffer, body, blockLength, length);
                 case SteeringWeightsDecoder.TEMPLATE_ID -> steering(buffer, body, blockLength, length);
+                case SteeringBucketsDecoder.TEMPLATE_ID -> steeringBuckets(buffer, body, blockLength, length);
                 case FailurePredictionDecoder.TEMPLATE_ID -> prediction(buffer, body, blockLength, length);
                 case CommandDecoder.TEMPLATE_ID -> command(buffer, body, blockLength, length, replaying);
                 case FaultInjectionDecoder.TEMPLATE_ID -> faultInjection(buffer, body, blockLength, length);
@@ -403,6 +408,37 @@ public final class CommandApplier
         }
         // Same next hops, new weights: the ECMP group is rebalanced in place (only the moved share of flows moves).
         install(key);
+    }
+
+    private void steeringBuckets(final DirectBuffer buffer, final int body, final int blockLength, final int length)
+    {
+        final SteeringBucketsDecoder m = open(steeringBuckets, buffer, body, blockLength, length);
+        ids(m.correlationId(), m.sentNanos());
+        final RouteKey key = routeKey(m.family(), m.prefixLength(), m.prefixHi(), m.prefixLo());
+        if (forwarding.nextHops(key) == null)
+        {
+            throw new Rejection("prefix", "no route " + key);
+        }
+        final int count = m.memberOfBucketLength();
+        if (count < 0)
+        {
+            throw new Rejection("memberOfBucket", "length " + Integer.toUnsignedString(count) + " is beyond any frame");
+        }
+        m.wrapMemberOfBucket(memberOfBucket);
+        final int[] members = new int[count];
+        for (int b = 0; b < count; b++)
+        {
+            members[b] = memberOfBucket.getByte(b) & 0xFF;
+        }
+        try
+        {
+            // The writer checks the map against the route (bucket count, next-hop indices) before it changes anything.
+            outcome.changedTables = forwarding.assignBuckets(key, members);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw Rejection.from("", ex);
+        }
     }
 
     private void tunnelCreate(final DirectBuffer buffer, final int body, final int blockLength, final int length)

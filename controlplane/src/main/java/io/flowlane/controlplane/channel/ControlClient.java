@@ -19,6 +19,7 @@ import io.flowlane.controlplane.sbe.NextHopKind;
 import io.flowlane.controlplane.sbe.RouteAddEncoder;
 import io.flowlane.controlplane.sbe.RouteDeleteEncoder;
 import io.flowlane.controlplane.sbe.SaDirection;
+import io.flowlane.controlplane.sbe.SteeringBucketsEncoder;
 import io.flowlane.controlplane.sbe.SteeringWeightsEncoder;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 import io.flowlane.controlplane.sbe.TunnelCreateEncoder;
@@ -104,6 +105,7 @@ public final class ControlClient implements AutoCloseable
     private final TunnelScaleEncoder tunnelScale = new TunnelScaleEncoder();
     private final TunnelDeleteEncoder tunnelDelete = new TunnelDeleteEncoder();
     private final SteeringWeightsEncoder steering = new SteeringWeightsEncoder();
+    private final SteeringBucketsEncoder steeringBuckets = new SteeringBucketsEncoder();
     private final FailurePredictionEncoder prediction = new FailurePredictionEncoder();
     private final CommandEncoder command = new CommandEncoder();
     private final io.flowlane.controlplane.sbe.FaultInjectionEncoder faultInjection = new io.flowlane.controlplane.sbe.FaultInjectionEncoder();
@@ -316,6 +318,22 @@ public final class ControlClient implements AutoCloseable
             group.next().weight(weight);
         }
         return send(id, steering.encodedLength());
+    }
+
+    /**
+     * Pins an existing route's flow-hash buckets to its next hops: {@code memberOfBucket[b]} is the
+     * index, in the route's order, of the next hop that the flows of bucket {@code b}
+     * ({@code flowHash & (buckets - 1)}) take; one byte for each of the route's ECMP buckets (256
+     * unless the appliance's config says otherwise).
+     */
+    public long steeringBuckets(final int family, final long prefixHi, final long prefixLo, final int length,
+        final byte[] memberOfBucket)
+    {
+        final long id = correlationId();
+        steeringBuckets.wrapAndApplyHeader(buffer, 0, header).correlationId(id).sentNanos(System.nanoTime())
+            .family((short)family).prefixLength((short)length).prefixHi(prefixHi).prefixLo(prefixLo)
+            .putMemberOfBucket(memberOfBucket, 0, memberOfBucket.length);
+        return send(id, steeringBuckets.encodedLength());
     }
 
     public long failurePrediction(final EntityKind kind, final long entityId, final float probability, final long horizonMillis,

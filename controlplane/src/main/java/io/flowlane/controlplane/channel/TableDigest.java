@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A SHA-256 over the data plane's logical state: every route with its next hops and weights, and
- * every tunnel with its parameters and SAs (keys included as a hash of the key, so a wrongly
- * unwrapped key changes the digest but the digest reveals nothing of it). Two data planes with
- * the same digest forward the same way: what journal recovery is checked against.
+ * A SHA-256 over the data plane's logical state: every route with its next hops and weights (and,
+ * for an ECMP route, which next hop each flow-hash bucket takes), and every tunnel with its
+ * parameters and SAs (keys included as a hash of the key, so a wrongly unwrapped key changes the
+ * digest but the digest reveals nothing of it). Two data planes with the same digest forward the
+ * same way: what journal recovery is checked against.
  *
  * <p>Runs on the control thread (it reads the writer's view of the tables).
  */
@@ -42,6 +43,17 @@ public final class TableDigest
             {
                 update(sha, " " + hop.kind() + " " + hop.interfaceName() + " " + Long.toHexString(hop.gatewayHi()) + " " +
                     Long.toHexString(hop.gatewayLo()) + " w" + hop.weight() + " " + hop.tunnel());
+            }
+            final int[] buckets = forwarding.memberOfBucket(key);
+            if (buckets != null)
+            {
+                // Which next hop each bucket takes: weights alone do not say (SteeringBuckets pins
+                // buckets, and the same weights reached by other changes place them differently).
+                update(sha, " buckets");
+                for (final int member : buckets)
+                {
+                    sha.update((byte)member);
+                }
             }
             update(sha, "\n");
         }

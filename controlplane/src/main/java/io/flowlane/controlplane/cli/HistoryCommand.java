@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
 final class HistoryCommand implements Callable<Integer>
 {
     private static final String[] TEMPLATES = {"?", "RouteAdd", "RouteDelete", "TunnelCreate", "TunnelScale", "TunnelDelete",
-        "SteeringWeights", "FailurePrediction", "Command", "Ack", "TelemetryReport", "FaultInjection"};
+        "SteeringWeights", "FailurePrediction", "Command", "Ack", "TelemetryReport", "FaultInjection", "Listing", "CaptureStart",
+        "CaptureStop", "CapturedFrame", "ClassRate", "SteeringBuckets"};
 
     @Option(names = "--journal", required = true, description = "the journal directory (the appliance's control.journal)")
     Path journal;

@@ -15,7 +15,9 @@ import io.flowlane.controlplane.sbe.MessageHeaderDecoder;
 import io.flowlane.controlplane.sbe.RouteAddDecoder;
 import io.flowlane.controlplane.sbe.TelemetryReportDecoder;
 import io.flowlane.dataplane.extension.ExtensionRuntime;
+import io.flowlane.dataplane.fib.EcmpGroupTable;
 import io.flowlane.dataplane.fib.NextHop;
+import io.flowlane.dataplane.pipeline.FlowHash;
 import io.flowlane.dataplane.testing.ApplianceHarness;
 import io.flowlane.dataplane.testing.Frames;
 import io.flowlane.dataplane.testing.TestPort;
@@ -37,9 +39,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -193,6 +198,115 @@ class ControlChannelTest
         assertEquals(Set.of(GW2_MAC), gatewaysOf(ip(198, 51, 100, 7)), "all flows moved to the first member");
     }
 
+    static final long PINNED_PREFIX = ip(198, 51, 101, 0) & 0xFFFF_FFFFL;
+    static final int PINNED_DST = ip(198, 51, 101, 9);
+    static final int FLOWS = 64;
+    /** The bucket map SteeringBuckets left on PINNED_PREFIX: the restarted appliance must forward by it too. */
+    static byte[] pinned;
+
+    @Test
+    @Order(3)
+    void steeringBucketsSendEachFlowToTheNextHopItsBucketIsPinnedTo()
+    {
+        applied(client.routeAdd(4, PINNED_PREFIX, 0, 24,
+            List.of(NextHop.viaIpv4(null, ip(10, 1, 0, 2), 1), NextHop.viaIpv4(null, ip(10, 1, 0, 3), 1))));
+
+        // Every third flow's bucket on the first next hop (10.1.0.2), every other bucket on the second.
+        final byte[] memberOfBucket = new byte[EcmpGroupTable.DEFAULT_BUCKETS];
+        Arrays.fill(memberOfBucket, (byte)1);
+        final Set<Integer> chosen = new HashSet<>();
+        for (int flow = 0; flow < FLOWS; flow += 3)
+        {
+            chosen.add(flow);
+            memberOfBucket[bucketOf(PINNED_DST, 3000 + flow)] = 0;
+        }
+        applied(client.steeringBuckets(4, PINNED_PREFIX, 0, 24, memberOfBucket));
+        final Map<Integer, Long> gateways = gatewayByFlow(PINNED_DST);
+        for (final int flow : chosen)
+        {
+            assertEquals(GW2_MAC, gateways.get(flow), "flow " + flow + " (bucket pinned to next hop 0) reaches 10.1.0.2");
+        }
+        assertFlowsFollow(memberOfBucket, gateways);
+
+        // The next hops' weights are now their bucket counts: the same weights sent back move no flow.
+        int first = 0;
+        for (final byte member : memberOfBucket)
+        {
+            first += member == 0 ? 1 : 0;
+        }
+        final int second = memberOfBucket.length - first;
+        final String routes = String.join("\n", client.listing(CommandKind.SHOW_ROUTES, 0, 0, 5_000).lines());
+        assertTrue(routes.contains("via 10.1.0.2 *" + first) && routes.contains("via 10.1.0.3 *" + second),
+            "weights listed as bucket counts " + first + "/" + second + ": " + routes);
+        applied(client.steeringWeights(4, PINNED_PREFIX, 0, 24, first, second));
+        assertFlowsFollow(memberOfBucket, gatewayByFlow(PINNED_DST));
+
+        // The opposite map: what was on 10.1.0.2 goes to 10.1.0.3 and the other way round.
+        for (int b = 0; b < memberOfBucket.length; b++)
+        {
+            memberOfBucket[b] ^= 1;
+        }
+        applied(client.steeringBuckets(4, PINNED_PREFIX, 0, 24, memberOfBucket));
+        assertFlowsFollow(memberOfBucket, gatewayByFlow(PINNED_DST));
+        pinned = memberOfBucket.clone();
+
+        // One next hop: no ECMP group. All zeros is what it does already; another index names no next hop.
+        final long single = ip(198, 51, 102, 0) & 0xFFFF_FFFFL;
+        applied(client.routeAdd(4, single, 0, 24, List.of(NextHop.viaIpv4(null, ip(10, 1, 0, 3), 1))));
+        applied(client.steeringBuckets(4, single, 0, 24, new byte[EcmpGroupTable.DEFAULT_BUCKETS]));
+        assertEquals(Set.of(GW3_MAC), gatewaysOf(ip(198, 51, 102, 9)));
+        final byte[] beyond = new byte[EcmpGroupTable.DEFAULT_BUCKETS];
+        beyond[5] = 1;
+        final ControlClient.Ack refused = rejected(client.steeringBuckets(4, single, 0, 24, beyond), "memberOfBucket");
+        assertTrue(refused.reason().contains("bucket 5 names next hop 1"), refused.reason());
+        // A second next hop later makes an ECMP group from the weights it comes with.
+        applied(client.routeAdd(4, single, 0, 24,
+            List.of(NextHop.viaIpv4(null, ip(10, 1, 0, 3), 1), NextHop.viaIpv4(null, ip(10, 1, 0, 2), 1))));
+        assertEquals(Set.of(GW2_MAC, GW3_MAC), gatewaysOf(ip(198, 51, 102, 9)), "both next hops used");
+    }
+
+    /**
+     * The flow-hash bucket of the test's UDP flow to {@code dst} from source port {@code srcPort}:
+     * the data plane's software hash (net_ring gives no RSS hash) of its addresses and ports, & 255.
+     */
+    static int bucketOf(final int dst, final int srcPort)
+    {
+        return FlowHash.ipv4Fields(ip(10, 0, 0, 50), dst, 17, srcPort << 16 | 80) & (EcmpGroupTable.DEFAULT_BUCKETS - 1);
+    }
+
+    /** Sends FLOWS flows (source ports 3000..) to {@code dst}; the gateway MAC each one reached, by flow. */
+    private static Map<Integer, Long> gatewayByFlow(final int dst)
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        for (int flow = 0; flow < FLOWS; flow++)
+        {
+            frames.add(udp(dst, 3000 + flow));
+        }
+        west.send(0, frames);
+        final List<byte[]> out = east.receive(FLOWS, 3000);
+        assertEquals(FLOWS, out.size());
+        final Map<Integer, Long> gateways = new HashMap<>();
+        for (final byte[] frame : out)
+        {
+            gateways.put(u16(frame, 14 + 20) - 3000, Frames.mac(frame, 0));
+        }
+        assertEquals(FLOWS, gateways.size(), "one frame of each flow");
+        return gateways;
+    }
+
+    /** Each flow reached the gateway of the next hop its bucket is pinned to, and each next hop had several flows. */
+    private static void assertFlowsFollow(final byte[] memberOfBucket, final Map<Integer, Long> gateways)
+    {
+        final int[] flowsOf = new int[2];
+        for (int flow = 0; flow < FLOWS; flow++)
+        {
+            final int member = memberOfBucket[bucketOf(PINNED_DST, 3000 + flow)];
+            flowsOf[member]++;
+            assertEquals(member == 0 ? GW2_MAC : GW3_MAC, gateways.get(flow), "flow " + flow + " on next hop " + member);
+        }
+        assertTrue(flowsOf[0] >= 8 && flowsOf[1] >= 8, "several flows on each next hop: " + Arrays.toString(flowsOf));
+    }
+
     private static Set<Long> gatewaysOf(final int dst)
     {
         final List<byte[]> frames = new ArrayList<>();
@@ -209,7 +323,7 @@ class ControlChannelTest
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void tunnelsAreCreatedScaledAndUsedThroughTheChannel()
     {
         final Endpoints endpoints = Endpoints.parse("10.1.0.1", "10.1.0.2", 64);
@@ -243,7 +357,7 @@ class ControlChannelTest
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void badMessagesAreRejectedNamingTheFieldAndChangeNothing()
     {
         final String before = digest();
@@ -262,6 +376,13 @@ class ControlChannelTest
             NextHop.viaIpv4(null, ip(172, 16, 0, 1), 1))), "via");
         rejected(client.routeDelete(4, net, 0, 24), "prefix");
         rejected(client.steeringWeights(4, ip(198, 51, 100, 0) & 0xFFFF_FFFFL, 0, 24, 1, 1, 1), "weights");
+        rejected(client.steeringBuckets(4, net, 0, 24, new byte[EcmpGroupTable.DEFAULT_BUCKETS]), "prefix");
+        final ControlClient.Ack shortMap = rejected(client.steeringBuckets(4, PINNED_PREFIX, 0, 24, new byte[255]), "memberOfBucket");
+        assertTrue(shortMap.reason().contains("255 buckets") && shortMap.reason().contains("has 256 ECMP buckets"), shortMap.reason());
+        final byte[] third = new byte[EcmpGroupTable.DEFAULT_BUCKETS];
+        third[17] = 2;
+        final ControlClient.Ack noSuchHop = rejected(client.steeringBuckets(4, PINNED_PREFIX, 0, 24, third), "memberOfBucket");
+        assertTrue(noSuchHop.reason().contains("bucket 17 names next hop 2"), noSuchHop.reason());
         rejected(client.tunnelDelete("gre-cc"), "name");
         rejected(client.tunnelDelete("never-was"), "name");
         rejected(client.tunnelScale("never-was", 1), "name");
@@ -340,7 +461,7 @@ class ControlChannelTest
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void telemetryReportsArriveWithWorkersPortsTunnelsAndLatency()
     {
         final List<String> seen = new ArrayList<>();
@@ -397,7 +518,7 @@ class ControlChannelTest
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void journalAnswersHistoryByTimeAndHoldsNoKeyInPlainText() throws IOException
     {
         final long now = System.currentTimeMillis() * 1_000_000L;
@@ -439,7 +560,7 @@ class ControlChannelTest
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anApplianceRestartedOnTheJournalHasIdenticalTables()
     {
         assertTrue(client.awaitAck(client.failurePrediction(EntityKind.WORKER, 0, 0.42f, 3_000, "before the restart"), 5_000).applied());
@@ -461,6 +582,7 @@ class ControlChannelTest
         assertEquals(predictionsBefore.lines(), client.listing(CommandKind.SHOW_PREDICTIONS, 0, 100, 5_000).lines(),
             "predictions (and when they were made) rebuilt from the journal");
         assertTrue(predictionsBefore.lines().toString().contains("before the restart"));
+        assertFlowsFollow(pinned, gatewayByFlow(PINNED_DST)); // SteeringBuckets replayed: each flow on its pinned next hop
 
         // And they forward: the ESP tunnel's route and SA came back from the journal (the key unwrapped).
         west.send(udp(ip(192, 0, 3, 9), 1000));
