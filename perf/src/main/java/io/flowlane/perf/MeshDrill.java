@@ -18,12 +18,18 @@ import java.util.function.BooleanSupplier;
 /**
  * The mesh's failure drill (issue 8; MeshFailoverTest's body): four appliances (config/mesh), the
  * mesh manager on a three-member Aeron Cluster, the mesh agent, and 20 kpps from the generator into
- * ingress a, counted where egress d delivers them. After an unmeasured warm-up through both transit
- * nodes (a cold JVM's first packets read as a busy node), three phases, each one generator run:
+ * ingress a, counted where egress d delivers them. The traffic is the stream "bulk" of
+ * config/mesh/mesh.yaml (198.18.1.0/24): a forwards it by the manager's shard plan, each flow-hash
+ * bucket pinned to the first hop of its shard's path. After an unmeasured warm-up through both
+ * transit nodes (a cold JVM's first packets read as a busy node), four phases, each one generator run:
  *
  * <ol>
  *   <li><b>path</b>: the traffic takes the path the manager computed, a-b-d (b receives every packet
  *       sent, c none);</li>
+ *   <li><b>leader</b>: the mesh manager's leading member is killed (SIGKILL) with the traffic
+ *       flowing; another member takes over with the committed table, no node is declared dead for
+ *       the manager's own deafness, a's route stays, and no packet is lost. The killed member is
+ *       started again and rejoins as a follower; the phases after run on the new leader;</li>
  *   <li><b>degrade</b>: b is made to lose its cores step by step (an injected node fault: its worker
  *       stalls 400, 600, 750, 850, 920, 960, 980 µs of every ms, one step every 500 ms), and 4.5 s
  *       after the first step it fails outright (drops every packet). The manager sees only b's busy
@@ -49,7 +55,10 @@ public final class MeshDrill
     static final long AFTER_MOVE_MS = 1_500;
     static final long STEADY_MS = 2_000;
     static final long WARM_UP_MS = 1_500;
-    static final MeshPrefix SINK = MeshPrefix.parse("198.18.0.0/16");
+    static final long LEADER_PHASE_MS = 1_000;
+    static final long AFTER_ELECTION_MS = 1_000;
+    /** The stream the generator's traffic belongs to (198.18.1.1-200): a routes it by its shards. */
+    static final MeshPrefix STREAM = MeshPrefix.parse("198.18.1.0/24");
 
     /**
      * One generator run.
@@ -65,8 +74,13 @@ public final class MeshDrill
     }
 
     /** Times are System.nanoTime(); Long.MAX_VALUE where it did not happen. */
+    /**
+     * @param shardMaps   how many different bucket maps a acknowledged for the stream during the phase (its shards
+     *                    placed on both paths; each map as the manager's plan had it)
+     * @param finestShard the smallest shard (buckets) the manager cut the stream into during the phase
+     */
     public record Degrade(Phase phase, long rampStart, long splitAt, long movedAt, long failAt, long recoveryNanos,
-        long bDropsAfterFailure)
+        long bDropsAfterFailure, int shardMaps, int finestShard)
     {
     }
 
@@ -80,8 +94,20 @@ public final class MeshDrill
         }
     }
 
+    /**
+     * @param answerBefore       the manager's table just before the kill (answer to a request)
+     * @param answerAfter        the new leader's answer to the same request
+     * @param everyNodeUsable    no table the agent received during the phase had a node unusable
+     * @param routeKept          a's acknowledged route for the stream was via b alone throughout
+     * @param rejoined           the killed member, started again from its directory, is a follower
+     */
+    public record Leader(Phase phase, int killed, int newLeader, long killedAt, long newLeaderAt, MeshTable answerBefore,
+        MeshTable answerAfter, boolean everyNodeUsable, boolean routeKept, boolean rejoined)
+    {
+    }
+
     /** @param telemetryGaps per node, the longest time between two of its reports the agent saw during the phases */
-    public record Result(Phase path, Degrade degrade, Kill kill, String telemetryGaps)
+    public record Result(Phase path, Leader leader, Degrade degrade, Kill kill, String telemetryGaps)
     {
     }
 
@@ -116,7 +142,10 @@ public final class MeshDrill
         {
             final Result result = run(rig, System.out);
             summarise(result, System.out);
-            passed = result.path().lost() == 0 && result.degrade().phase().lost() == 0 &&
+            final Leader leader = result.leader();
+            passed = result.path().lost() == 0 && leader.phase().lost() == 0 && leader.everyNodeUsable() && leader.routeKept() &&
+                leader.answerAfter().version() >= leader.answerBefore().version() && leader.rejoined() &&
+                result.degrade().phase().lost() == 0 &&
                 result.degrade().movedAt() < result.degrade().failAt() && result.kill().phase().lost() <= result.kill().lossBound();
         }
         // Only now: the rig's processes stopped and its files removed.
@@ -143,30 +172,41 @@ public final class MeshDrill
         out.printf(Locale.ROOT, "  mesh up and steady for %d ms, %.1f s after start; mesh manager leader: member %d%n", STEADY_MS,
             (System.nanoTime() - t0) / 1e9, rig.leader());
         final Phase path = drill.path();
+        final Leader leader = drill.leader();
         final Degrade degrade = drill.degrade();
         final Kill kill = drill.kill();
+        final boolean rejoined = drill.awaitRejoined(leader.killed());
+        final Leader leaderResult = new Leader(leader.phase(), leader.killed(), leader.newLeader(), leader.killedAt(),
+            leader.newLeaderAt(), leader.answerBefore(), leader.answerAfter(), leader.everyNodeUsable(), leader.routeKept(), rejoined);
         final StringBuilder gaps = new StringBuilder();
         for (final MeshLayout.Node node : rig.layout.nodes())
         {
             gaps.append(gaps.isEmpty() ? "" : ", ").append(node.name()).append(' ')
                 .append(TimeUnit.NANOSECONDS.toMillis(rig.agent().reading(node.id()).longestGapNanos())).append(" ms");
         }
-        return new Result(path, degrade, kill, gaps.toString());
+        return new Result(path, leaderResult, degrade, kill, gaps.toString());
     }
 
     public static void summarise(final Result result, final PrintStream out)
     {
         out.println();
-        for (final Phase phase : List.of(result.path(), result.degrade().phase(), result.kill().phase()))
+        for (final Phase phase : List.of(result.path(), result.leader().phase(), result.degrade().phase(), result.kill().phase()))
         {
             out.printf(Locale.ROOT, "summary: %-8s sent %7d, received %7d, lost %6d  (through b %7d, through c %7d)%n", phase.name(),
                 phase.tx(), phase.rx(), phase.lost(), phase.viaB(), phase.viaC());
         }
+        final Leader leader = result.leader();
+        out.printf(Locale.ROOT, "summary: leader: member %d killed, member %d led %.2f s later; table v%d before, v%d from the new " +
+            "leader (%s content); every node usable throughout: %s; a's route kept: %s; killed member rejoined as follower: %s%n",
+            leader.killed(), leader.newLeader(), seconds(leader.newLeaderAt() - leader.killedAt()), leader.answerBefore().version(),
+            leader.answerAfter().version(), leader.answerAfter().sameContent(leader.answerBefore()) ? "same" : "newer",
+            leader.everyNodeUsable(), leader.routeKept(), leader.rejoined());
         final Degrade degrade = result.degrade();
         out.printf(Locale.ROOT, "summary: degrade: traffic shared with c %.2f s and off b %.2f s after b began to degrade, " +
-            "%.2f s before b failed; back on b %.2f s after b recovered%n", seconds(degrade.splitAt() - degrade.rampStart()),
-            seconds(degrade.movedAt() - degrade.rampStart()), seconds(degrade.failAt() - degrade.movedAt()),
-            seconds(degrade.recoveryNanos()));
+            "%.2f s before b failed; back on b %.2f s after b recovered; %d bucket maps pinned at a, shards down to %d buckets%n",
+            seconds(degrade.splitAt() - degrade.rampStart()), seconds(degrade.movedAt() - degrade.rampStart()),
+            seconds(degrade.failAt() - degrade.movedAt()), seconds(degrade.recoveryNanos()), degrade.shardMaps(),
+            degrade.finestShard());
         out.printf(Locale.ROOT, "summary: longest gap between two telemetry reports of a node during the phases, as the agent " +
             "received them: %s%n",
             result.telemetryGaps());
@@ -207,10 +247,88 @@ public final class MeshDrill
         return endPhase("path", before);
     }
 
-    /** Phase 2: b degrades, the traffic leaves it, then b fails; b recovers and the traffic returns. */
+    /**
+     * Phase 2: the mesh manager's leader dies with the traffic flowing. Nothing may change for the
+     * packets: the committed table survives on the other members, and the agent keeps forwarding
+     * reports to whoever leads.
+     */
+    Leader leader() throws Exception
+    {
+        final int killed = rig.leader();
+        say("phase 2 (leader): traffic on a-b-d, then the mesh manager's leader, member %d, is killed (SIGKILL)", killed);
+        final long[] before = throughBAndC();
+        startTraffic();
+        final MeshTable answerBefore = answer();
+        drive(LEADER_PHASE_MS, () -> { });
+        final boolean[] usable = {true};
+        final boolean[] kept = {aVia(b) && !aVia(c)};
+        final Runnable watch = () ->
+        {
+            usable[0] &= agent.table().nodes().stream().allMatch(NodeStatus::usable);
+            kept[0] &= aVia(b) && !aVia(c);
+        };
+        final long killedAt = rig.killMember(killed);
+        say("mesh manager member %d KILLED", killed);
+        final long deadline = killedAt + TimeUnit.SECONDS.toNanos(30);
+        int newLeader;
+        while ((newLeader = rig.leader()) < 0 || newLeader == killed || agent.manager().leaderMemberId() != newLeader)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("no new mesh manager leader (and agent attached to it) within 30 s of the kill");
+            }
+            drive(5, watch);
+        }
+        final long newLeaderAt = System.nanoTime();
+        say("member %d leads (the agent's client follows it)", newLeader);
+        final MeshTable answerAfter = answer();
+        say("the new leader answers with table v%d (v%d before the kill)", answerAfter.version(), answerBefore.version());
+        drive(AFTER_ELECTION_MS, watch);
+        final Phase phase = endPhase("leader", before);
+        rig.startMember(killed, false);
+        say("member %d started again from its directory", killed);
+        return new Leader(phase, killed, newLeader, killedAt, newLeaderAt, answerBefore, answerAfter, usable[0], kept[0], false);
+    }
+
+    /** The manager's table as it answers a request now (drives the agent meanwhile). */
+    private MeshTable answer() throws InterruptedException
+    {
+        final long correlationId = agent.manager().requestTable();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        MeshTable table;
+        while ((table = agent.manager().answer(correlationId)) == null)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the mesh manager did not answer a table request within 20 s");
+            }
+            drive(2, () -> { });
+        }
+        return table;
+    }
+
+    /** Whether the restarted member caught up and follows (waits up to 30 s, driving the agent). */
+    boolean awaitRejoined(final int member) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!"FOLLOWER".equals(rig.role(member)))
+        {
+            if (System.nanoTime() > deadline || !rig.memberAlive(member))
+            {
+                say("member %d did not rejoin (%s); its log:%n%s", member, rig.memberAlive(member) ? "still running" : "exited",
+                    readQuietly(rig.memberLog(member)));
+                return false;
+            }
+            drive(20, () -> { });
+        }
+        say("member %d is a follower again", member);
+        return true;
+    }
+
+    /** Phase 3: b degrades, the traffic leaves it, then b fails; b recovers and the traffic returns. */
     Degrade degrade() throws Exception
     {
-        say("phase 2 (degrade): b loses its cores step by step, and fails %d ms after the first step", FAIL_AFTER_RAMP_MS);
+        say("phase 3 (degrade): b loses its cores step by step, and fails %d ms after the first step", FAIL_AFTER_RAMP_MS);
         final long[] before = throughBAndC();
         startTraffic();
         drive(1_000, () -> { });
@@ -220,6 +338,8 @@ public final class MeshDrill
         final long[] split = {Long.MAX_VALUE};
         final long[] moved = {Long.MAX_VALUE};
         final long[] dropsAtFailure = {-1};
+        final java.util.Set<String> shardMaps = new java.util.HashSet<>();
+        final int[] finest = {Integer.MAX_VALUE};
         int step = 0;
         boolean failed = false;
         while (System.nanoTime() < end)
@@ -249,6 +369,12 @@ public final class MeshDrill
                 {
                     moved[0] = t;
                 }
+                final byte[] buckets = agent.installedBuckets(a, STREAM);
+                if (buckets != null)
+                {
+                    shardMaps.add(java.util.Arrays.toString(buckets));
+                }
+                agent.table().shards().shards().forEach(shard -> finest[0] = Math.min(finest[0], shard.bucketCount()));
             });
         }
         final long bDropsAfterFailure = agent.reading(b).totalDrops() - dropsAtFailure[0];
@@ -258,13 +384,14 @@ public final class MeshDrill
         say("b recovers (fault removed)");
         await(() -> aVia(b) && !aVia(c) && agent.settled(), 20_000, "a's route back on b");
         say("a's route is back on b");
-        return new Degrade(phase, rampStart, split[0], moved[0], failAt, System.nanoTime() - recoverFrom, bDropsAfterFailure);
+        return new Degrade(phase, rampStart, split[0], moved[0], failAt, System.nanoTime() - recoverFrom, bDropsAfterFailure,
+            shardMaps.size(), finest[0]);
     }
 
-    /** Phase 3: b dies with the traffic on it. */
+    /** Phase 4: b dies with the traffic on it. */
     Kill kill() throws Exception
     {
-        say("phase 3 (kill): traffic on a-b-d, then b is killed (SIGKILL)");
+        say("phase 4 (kill): traffic on a-b-d, then b is killed (SIGKILL)");
         final long[] before = throughBAndC();
         startTraffic();
         drive(BEFORE_KILL_MS, () -> { });
@@ -350,16 +477,38 @@ public final class MeshDrill
         return new long[] {agent.reading(b).totalRx(), agent.reading(c).totalRx()};
     }
 
-    /** Whether a's acknowledged route toward the sink uses the neighbour {@code node}. */
+    /**
+     * Whether a's acknowledged route for the stream uses the neighbour {@code node}: as one of its
+     * next hops, and, when the route's buckets are pinned to shards, with at least one bucket.
+     */
     boolean aVia(final int node)
     {
-        final List<NextHop> route = agent.installed(a, SINK);
+        final List<NextHop> route = agent.installed(a, STREAM);
         if (route == null)
         {
             return false;
         }
         final MeshLayout.Gateway gateway = rig.layout.gateway(a, node);
-        return route.stream().anyMatch(hop -> hop.gatewayIpv4() == gateway.address() && gateway.interfaceName().equals(hop.interfaceName()));
+        final byte[] buckets = agent.installedBuckets(a, STREAM);
+        for (int member = 0; member < route.size(); member++)
+        {
+            final NextHop hop = route.get(member);
+            if (hop.gatewayIpv4() == gateway.address() && gateway.interfaceName().equals(hop.interfaceName()))
+            {
+                if (buckets == null)
+                {
+                    return true;
+                }
+                for (final byte owner : buckets)
+                {
+                    if (owner == member)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     boolean allLive()
@@ -411,7 +560,7 @@ public final class MeshDrill
             {
                 final MeshTable table = agent.table();
                 throw new IllegalStateException("timed out after " + millis + " ms waiting for " + what + " (table v" + table.version() +
-                    ", a's route " + agent.installed(a, SINK) + ", live " + rig.layout.nodes().stream()
+                    ", a's route " + agent.installed(a, STREAM) + ", live " + rig.layout.nodes().stream()
                     .map(n -> n.name() + "=" + agent.live(n.id())).toList() + ")");
             }
             drive(5, () -> { });
@@ -433,6 +582,18 @@ public final class MeshDrill
         if (!ack.applied())
         {
             throw new IllegalStateException("fault injection refused: " + ack.field() + ": " + ack.reason());
+        }
+    }
+
+    private static String readQuietly(final Path file)
+    {
+        try
+        {
+            return java.nio.file.Files.readString(file);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "(unreadable: " + ex.getMessage() + ")";
         }
     }
 

@@ -4,7 +4,6 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.flowlane.controlplane.mesh.MeshClient;
 import io.flowlane.controlplane.mesh.MeshClusterConfig;
-import io.flowlane.controlplane.mesh.MeshClusterMember;
 import io.flowlane.controlplane.meshagent.MeshAgent;
 import io.flowlane.controlplane.meshagent.MeshLayout;
 import io.flowlane.controlplane.meshagent.MeshManagerLink;
@@ -35,10 +34,10 @@ import java.util.stream.Stream;
 /**
  * The example mesh (config/mesh/) brought up as it would run in service, on one host: every
  * appliance its own process (own DPDK file prefix, --no-huge, memif links, control channel over
- * Aeron UDP with its own HMAC key), the mesh manager as a three-member Aeron Cluster (in this
- * process: three consensus modules, archives and media drivers talking UDP over loopback), the
- * mesh agent connected to both, and the packet generator as one more process that sends into the
- * ingress and counts what the egress delivers.
+ * Aeron UDP with its own HMAC key), the mesh manager as a three-member Aeron Cluster (three
+ * more processes, {@code flowlane mesh-manager}, talking UDP over loopback, so that a member can be
+ * killed as a host would die), the mesh agent (in this process) connected to both, and the packet
+ * generator as one more process that sends into the ingress and counts what the egress delivers.
  *
  * <p>The configs are the files in config/mesh, copied with what must differ per run rewritten:
  * socket and key paths into this rig's directory, DPDK file prefixes, Aeron directories and
@@ -56,7 +55,7 @@ public final class MeshRig implements AutoCloseable
     private final Map<String, Process> appliances = new LinkedHashMap<>();
     private final List<String> filePrefixes = new ArrayList<>();
     private final List<String> aeronDirs = new ArrayList<>();
-    private final MeshClusterMember[] members = new MeshClusterMember[CLUSTER_HOSTS.size()];
+    private final Process[] members = new Process[CLUSTER_HOSTS.size()];
     private int clusterBasePort;
     private MediaDriver agentDriver;
     private MeshAgent agent;
@@ -165,7 +164,7 @@ public final class MeshRig implements AutoCloseable
         clusterBasePort = MeshClusterConfig.freeLoopbackBasePort(CLUSTER_HOSTS.size());
         for (int m = 0; m < members.length; m++)
         {
-            members[m] = MeshClusterMember.launch(clusterConfig(m), true);
+            startMember(m, true);
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (leader() < 0)
@@ -174,8 +173,15 @@ public final class MeshRig implements AutoCloseable
             {
                 throw new IllegalStateException("the mesh manager's cluster elected no leader in 60 s");
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            try
+            {
+                Thread.sleep(20);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the cluster elected a leader", ex);
+            }
         }
         // One media driver for the agent's two sides: the manager's cluster client and the nodes' control channels.
         agentDriver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(agentAeronDir())
@@ -191,17 +197,82 @@ public final class MeshRig implements AutoCloseable
         return "/dev/shm/flowlane-mesh-agent-" + PID;
     }
 
-    /** The cluster member that leads now, or -1. */
+    /** Starts member {@code m} of the mesh manager as a process ({@code flowlane mesh-manager}); clean: a new cluster. */
+    public void startMember(final int m, final boolean clean) throws IOException
+    {
+        final MeshClusterConfig config = clusterConfig(m);
+        final List<String> args = new ArrayList<>(List.of("mesh-manager", "--member", Integer.toString(m), "--hosts",
+            String.join(",", CLUSTER_HOSTS), "--base-port", Integer.toString(clusterBasePort), "--dir",
+            work.resolve("cluster").toString(), "--aeron-dir", config.aeronDirectory(), "--heartbeat-timeout-ms",
+            Long.toString(config.leaderHeartbeatTimeoutMillis())));
+        if (clean)
+        {
+            args.add("--clean");
+        }
+        members[m] = ChildProcesses.java(memberLog(m), FlowlaneMain.class.getName(), args.toArray(String[]::new));
+    }
+
+    public Path memberLog(final int m)
+    {
+        return work.resolve("mesh-manager-" + m + ".log");
+    }
+
+    /**
+     * The member that leads now by its own latest word (the role it printed last), or -1. A killed
+     * leader's log still says LEADER, so only live members count.
+     */
     public int leader()
     {
         for (int m = 0; m < members.length; m++)
         {
-            if (members[m] != null && members[m].isLeader())
+            if (members[m] != null && members[m].isAlive() && "LEADER".equals(lastRole(m)))
             {
                 return m;
             }
         }
         return -1;
+    }
+
+    /** The role member {@code m} printed last (LEADER, FOLLOWER, CANDIDATE), or null. */
+    public String role(final int m)
+    {
+        return lastRole(m);
+    }
+
+    private String lastRole(final int m)
+    {
+        try
+        {
+            final String log = Files.readString(memberLog(m));
+            final int at = log.lastIndexOf("mesh manager member " + m + " is ");
+            if (at < 0)
+            {
+                return null;
+            }
+            final int end = log.indexOf('\n', at);
+            return log.substring(at + ("mesh manager member " + m + " is ").length(), end < 0 ? log.length() : end).trim();
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    /** kill -9 of a mesh manager member, as if its host died; returns when it is gone. */
+    public long killMember(final int m) throws InterruptedException
+    {
+        final long signalled = System.nanoTime();
+        members[m].destroyForcibly();
+        if (!members[m].waitFor(30, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException("mesh manager member " + m + " did not die of SIGKILL in 30 s");
+        }
+        return signalled;
+    }
+
+    public boolean memberAlive(final int m)
+    {
+        return members[m] != null && members[m].isAlive();
     }
 
     public MeshAgent agent()
@@ -238,6 +309,13 @@ public final class MeshRig implements AutoCloseable
         if (generator != null)
         {
             started.add(generator);
+        }
+        for (final Process member : members)
+        {
+            if (member != null)
+            {
+                started.add(member);
+            }
         }
         return started.stream().filter(Process::isAlive).map(Process::toHandle).toList();
     }
@@ -335,9 +413,21 @@ public final class MeshRig implements AutoCloseable
             ChildProcesses.stop(appliance);
             appliance.waitFor(30, TimeUnit.SECONDS);
         }
-        for (final MeshClusterMember member : members)
+        // SIGTERM to all members at once (each closes its member), then wait: a lone survivor would wait for the others' votes.
+        for (final Process member : members)
         {
-            CloseHelper.quietClose(member);
+            if (member != null)
+            {
+                member.destroy();
+            }
+        }
+        for (final Process member : members)
+        {
+            if (member != null && !member.waitFor(30, TimeUnit.SECONDS))
+            {
+                member.destroyForcibly();
+                member.waitFor(30, TimeUnit.SECONDS);
+            }
         }
         // What the processes leave behind, cleanly stopped or killed.
         for (final Path path : leftovers())

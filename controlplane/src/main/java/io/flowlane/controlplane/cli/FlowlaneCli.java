@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flowlane", mixinStandardHelpOptions = true, version = "flowlane 0.1.0",
     description = "Operate a flowlane appliance.",
     subcommands = {RunCommand.class, ValidateCommand.class, ShowCommand.class, RouteCommand.class, TunnelCommand.class, ClassCommand.class, CaptureCommand.class, ControllerCommand.class, HistoryCommand.class,
+        MeshManagerCommand.class, MeshAgentCommand.class,
         CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class FlowlaneCli
 {

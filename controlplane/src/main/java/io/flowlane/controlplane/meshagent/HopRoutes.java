@@ -1,6 +1,9 @@
 package io.flowlane.controlplane.meshagent;
 
 import io.flowlane.controlplane.mesh.GlobalRoutes;
+import io.flowlane.controlplane.mesh.MeshTable;
+import io.flowlane.controlplane.mesh.ShardPlan;
+import io.flowlane.controlplane.mesh.ShardPolicy;
 import io.flowlane.dataplane.fib.NextHop;
 
 import java.util.ArrayList;
@@ -51,6 +54,87 @@ public final class HopRoutes
             }
         }
         return table;
+    }
+
+    /**
+     * A stream's route at its ingress, from the manager's shard plan: the first hops of the paths
+     * its shards are placed on (in path order, each weighted by its bucket count), and which of them
+     * each of the 256 flow-hash buckets takes ({@code memberOfBucket}, null when there is one hop).
+     * An empty {@code hops}: the stream has no path (the route is deleted, its packets dropped as
+     * no-route at the ingress).
+     */
+    public record ShardRoute(List<NextHop> hops, byte[] memberOfBucket)
+    {
+        @Override
+        public boolean equals(final Object other)
+        {
+            return other instanceof ShardRoute that && hops.equals(that.hops) && java.util.Arrays.equals(memberOfBucket, that.memberOfBucket);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return hops.hashCode() * 31 + java.util.Arrays.hashCode(memberOfBucket);
+        }
+    }
+
+    /**
+     * The shard routes of the streams entering the mesh at {@code node}. A stream the plan has no
+     * shards for yet (its demand not committed) gets none: the hop-by-hop route of its egress's
+     * prefix carries it meanwhile. Only the first hop is steered per shard; after it, packets
+     * follow each node's own next hops toward the egress (hop-by-hop, loop-free). Where every path
+     * has one transit node, as in config/mesh, the first hop decides the path; in a deeper mesh a
+     * later node may pick another of its next hops than the shard's path. Pinning the whole path
+     * would need the path carried in the packet (segment routing), which the data plane does not do.
+     */
+    public static Map<MeshPrefix, ShardRoute> shardRoutes(final MeshLayout layout, final MeshTable table, final int node)
+    {
+        final Map<MeshPrefix, ShardRoute> routes = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
+        for (final MeshLayout.Stream stream : layout.streams())
+        {
+            if (stream.ingress() != node)
+            {
+                continue;
+            }
+            final List<ShardPlan.Shard> shards = table.shards().shards().stream().filter(s -> s.streamId() == stream.id()).toList();
+            if (shards.isEmpty())
+            {
+                continue;
+            }
+            final List<GlobalRoutes.MeshPath> paths = table.routes().paths(stream.ingress(), stream.egress());
+            if (shards.stream().anyMatch(s -> s.pathIndex() == ShardPlan.NO_PATH))
+            {
+                routes.put(stream.prefix(), new ShardRoute(List.of(), null));
+                continue;
+            }
+            // Members in path order (cheapest path's first hop first), one per distinct first hop.
+            final List<Integer> firstHops = new ArrayList<>();
+            for (int p = 0; p < paths.size(); p++)
+            {
+                final int path = p;
+                final int firstHop = paths.get(p).nodes()[1];
+                if (shards.stream().anyMatch(s -> s.pathIndex() == path) && !firstHops.contains(firstHop))
+                {
+                    firstHops.add(firstHop);
+                }
+            }
+            final int[] bucketCounts = new int[firstHops.size()];
+            final byte[] memberOfBucket = new byte[ShardPolicy.DEFAULT.bucketsPerStream()];
+            for (final ShardPlan.Shard shard : shards)
+            {
+                final int member = firstHops.indexOf(paths.get(shard.pathIndex()).nodes()[1]);
+                bucketCounts[member] += shard.bucketCount();
+                java.util.Arrays.fill(memberOfBucket, shard.firstBucket(), shard.firstBucket() + shard.bucketCount(), (byte)member);
+            }
+            final List<NextHop> hops = new ArrayList<>();
+            for (int m = 0; m < firstHops.size(); m++)
+            {
+                final MeshLayout.Gateway gateway = layout.gateway(node, firstHops.get(m));
+                hops.add(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), bucketCounts[m]));
+            }
+            routes.put(stream.prefix(), new ShardRoute(List.copyOf(hops), hops.size() > 1 ? memberOfBucket : null));
+        }
+        return routes;
     }
 
     /** Shares of a route's flows that differ by less than this are not worth moving flows for. */

@@ -50,7 +50,8 @@ public final class MeshAgent implements Agent, AutoCloseable
     /** Routes are compared with the table at most this often when nothing else happened. */
     private static final long SYNC_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private record Pending(long correlationId, MeshPrefix prefix, List<NextHop> hops, String how, long sentNanos)
+    /** @param buckets the bucket map a shards command pins (null for other commands) */
+    private record Pending(long correlationId, MeshPrefix prefix, List<NextHop> hops, byte[] buckets, String how, long sentNanos)
     {
     }
 
@@ -66,9 +67,13 @@ public final class MeshAgent implements Agent, AutoCloseable
         final Map<MeshPrefix, List<NextHop>> installed = new HashMap<>();
         final Map<MeshPrefix, Pending> pendingByPrefix = new HashMap<>();
         final Map<Long, Pending> pendingById = new HashMap<>();
+        /** The bucket maps it acknowledged (stream routes pinned to shards); absent: the route's buckets follow its weights. */
+        final Map<MeshPrefix, byte[]> installedBuckets = new HashMap<>();
         /** What the node refused (not sent again until the table wants something else). */
-        final Map<MeshPrefix, List<NextHop>> refused = new HashMap<>();
+        final Map<MeshPrefix, HopRoutes.ShardRoute> refused = new HashMap<>();
         Map<MeshPrefix, List<NextHop>> desired = Map.of();
+        /** The bucket maps the shard plan wants, by prefix (null or absent: none). */
+        Map<MeshPrefix, byte[]> desiredBuckets = Map.of();
 
         NodeLink(final MeshLayout.Node node, final ControlClient client)
         {
@@ -132,6 +137,10 @@ public final class MeshAgent implements Agent, AutoCloseable
                 client.awaitConnected(connectTimeoutMillis);
             }
             manager.setTopology(layout.topology());
+            if (!layout.streams().isEmpty())
+            {
+                manager.setDemand(layout.demand());
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -145,7 +154,8 @@ public final class MeshAgent implements Agent, AutoCloseable
         final MeshAgent agent = new MeshAgent(layout, manager, List.copyOf(links), log);
         final long now = System.nanoTime();
         links.forEach(link -> link.lastHeardNanos = now);
-        log.accept("mesh agent attached to " + links.size() + " node(s); topology given to the mesh manager");
+        log.accept("mesh agent attached to " + links.size() + " node(s); topology" +
+            (layout.streams().isEmpty() ? "" : " and " + layout.streams().size() + " stream(s)") + " given to the mesh manager");
         return agent;
     }
 
@@ -201,6 +211,12 @@ public final class MeshAgent implements Agent, AutoCloseable
         return table;
     }
 
+    /** The link to the mesh manager (a drill asks it for the table, or which member leads). */
+    public MeshManagerLink manager()
+    {
+        return manager;
+    }
+
     public MeshLayout layout()
     {
         return layout;
@@ -224,6 +240,13 @@ public final class MeshAgent implements Agent, AutoCloseable
         return link(nodeId).installed.get(prefix);
     }
 
+    /** The bucket map the node acknowledged for a stream's prefix (a copy), or null if its buckets follow the route's weights. */
+    public byte[] installedBuckets(final int nodeId, final MeshPrefix prefix)
+    {
+        final byte[] buckets = link(nodeId).installedBuckets.get(prefix);
+        return buckets == null ? null : buckets.clone();
+    }
+
     /** Whether every live node holds the routes the current table gives it, with nothing in flight. */
     public boolean settled()
     {
@@ -244,7 +267,9 @@ public final class MeshAgent implements Agent, AutoCloseable
             for (final Map.Entry<MeshPrefix, List<NextHop>> want : link.desired.entrySet())
             {
                 final List<NextHop> have = link.installed.get(want.getKey());
-                if (!link.refused.containsKey(want.getKey()) && (have == null || !alike(have, want.getValue())))
+                final byte[] buckets = link.desiredBuckets.get(want.getKey());
+                if (!link.refused.containsKey(want.getKey()) && (have == null || !alike(have, want.getValue()) ||
+                    buckets != null && !java.util.Arrays.equals(buckets, link.installedBuckets.get(want.getKey()))))
                 {
                     return false;
                 }
@@ -293,6 +318,7 @@ public final class MeshAgent implements Agent, AutoCloseable
                     restarted ? "restarted" : link.reading.reports() == 1 ? "reports" : "reports again"));
                 link.live = true;
                 link.installed.clear();
+                link.installedBuckets.clear();
                 link.refused.clear();
                 changed = true;
             }
@@ -327,6 +353,14 @@ public final class MeshAgent implements Agent, AutoCloseable
         if (ack.applied())
         {
             link.installed.put(pending.prefix(), pending.hops());
+            if (pending.buckets() != null)
+            {
+                link.installedBuckets.put(pending.prefix(), pending.buckets());
+            }
+            else
+            {
+                link.installedBuckets.remove(pending.prefix());
+            }
             link.refused.remove(pending.prefix());
             log.accept(String.format(Locale.ROOT, "node %s: %s %s %s applied (%.1f ms after it was sent)", link.node.name(),
                 pending.how(), pending.prefix(), hops(pending.hops()), (System.nanoTime() - pending.sentNanos()) / 1e6));
@@ -335,11 +369,13 @@ public final class MeshAgent implements Agent, AutoCloseable
         {
             // A delete of a route the node does not have: it is as wanted.
             link.installed.put(pending.prefix(), List.of());
+            link.installedBuckets.remove(pending.prefix());
         }
         else
         {
             link.installed.remove(pending.prefix());
-            link.refused.put(pending.prefix(), pending.hops());
+            link.installedBuckets.remove(pending.prefix());
+            link.refused.put(pending.prefix(), new HopRoutes.ShardRoute(pending.hops(), pending.buckets()));
             log.accept("node " + link.node.name() + ": " + pending.how() + " " + pending.prefix() + " " + hops(pending.hops()) +
                 " REFUSED: " + ack.field() + ": " + ack.reason());
         }
@@ -356,7 +392,18 @@ public final class MeshAgent implements Agent, AutoCloseable
             desiredVersion = table.version();
             for (final NodeLink link : links)
             {
-                link.desired = HopRoutes.of(layout, table.routes(), link.node.id());
+                final Map<MeshPrefix, List<NextHop>> desired = new LinkedHashMap<>(HopRoutes.of(layout, table.routes(), link.node.id()));
+                final Map<MeshPrefix, byte[]> buckets = new HashMap<>();
+                HopRoutes.shardRoutes(layout, table, link.node.id()).forEach((prefix, route) ->
+                {
+                    desired.put(prefix, route.hops());
+                    if (route.memberOfBucket() != null)
+                    {
+                        buckets.put(prefix, route.memberOfBucket());
+                    }
+                });
+                link.desired = desired;
+                link.desiredBuckets = buckets;
             }
         }
         int sent = 0;
@@ -368,13 +415,14 @@ public final class MeshAgent implements Agent, AutoCloseable
             }
             for (final Map.Entry<MeshPrefix, List<NextHop>> entry : link.desired.entrySet())
             {
-                sent += syncRoute(link, entry.getKey(), entry.getValue(), now);
+                sent += syncRoute(link, entry.getKey(), entry.getValue(), link.desiredBuckets.get(entry.getKey()), now);
             }
         }
         return sent;
     }
 
-    private int syncRoute(final NodeLink link, final MeshPrefix prefix, final List<NextHop> want, final long now)
+    private int syncRoute(final NodeLink link, final MeshPrefix prefix, final List<NextHop> want, final byte[] wantBuckets,
+        final long now)
     {
         final Pending inFlight = link.pendingByPrefix.get(prefix);
         if (inFlight != null)
@@ -387,18 +435,28 @@ public final class MeshAgent implements Agent, AutoCloseable
             link.pendingById.remove(inFlight.correlationId());
             log.accept("node " + link.node.name() + ": no acknowledgement of " + inFlight.how() + " " + prefix + " in 2 s; again");
         }
-        if (want.equals(link.refused.get(prefix)))
+        if (new HopRoutes.ShardRoute(want, wantBuckets).equals(link.refused.get(prefix)))
         {
             return 0;
         }
         final List<NextHop> have = link.installed.get(prefix);
-        if (have != null && alike(have, want))
+        final boolean haveHops = have != null && !have.isEmpty() && HopRoutes.sameGateways(have, want);
+        if (wantBuckets == null ? have != null && alike(have, want) :
+            haveHops && java.util.Arrays.equals(wantBuckets, link.installedBuckets.get(prefix)))
         {
             return 0;
         }
         final long id;
         final String how;
-        if (want.isEmpty())
+        byte[] buckets = null;
+        if (wantBuckets != null && haveHops)
+        {
+            // The stream's first hops are in place: pin each flow-hash bucket to its shard's first hop.
+            id = link.client.steeringBuckets(4, prefix.hi(), 0, prefix.length(), wantBuckets);
+            how = "shards";
+            buckets = wantBuckets;
+        }
+        else if (want.isEmpty())
         {
             id = link.client.routeDelete(4, prefix.hi(), 0, prefix.length());
             how = "route delete";
@@ -413,7 +471,7 @@ public final class MeshAgent implements Agent, AutoCloseable
             id = link.client.routeAdd(4, prefix.hi(), 0, prefix.length(), want);
             how = "route add";
         }
-        final Pending pending = new Pending(id, prefix, want, how, now);
+        final Pending pending = new Pending(id, prefix, want, buckets, how, now);
         link.pendingByPrefix.put(prefix, pending);
         link.pendingById.put(id, pending);
         commandsSent++;

@@ -2,6 +2,7 @@ package io.flowlane.controlplane.meshagent;
 
 import io.flowlane.controlplane.channel.ControlChannelConfig;
 import io.flowlane.controlplane.mesh.MeshTopology;
+import io.flowlane.controlplane.mesh.TrafficStream;
 import io.flowlane.dataplane.config.ApplianceConfig;
 import io.flowlane.dataplane.config.ConfigException;
 import io.flowlane.dataplane.config.ConfigLoader;
@@ -31,10 +32,31 @@ import java.util.Set;
  *   - {id: 1, name: a, config: a.yaml, capacity-pps: 1000000, prefixes: [10.0.0.0/24]}
  * links:
  *   - {between: [a/ab, b/ab], latency-us: 10, bandwidth-mbps: 10000}
+ * streams:                     # traffic the manager cuts into shards (optional)
+ *   - {id: 1, name: bulk, ingress: a, prefix: 198.18.1.0/24, priority: 1, risk: 0.2, rate-pps: 20000}
  * </pre>
  */
-public record MeshLayout(Path file, List<Node> nodes, List<Link> links, int maxPaths, long healthTimeoutMillis)
+public record MeshLayout(Path file, List<Node> nodes, List<Link> links, int maxPaths, long healthTimeoutMillis, List<Stream> streams)
 {
+    /**
+     * A stream of traffic for the shard manager (seed 003): the flows entering the mesh at
+     * {@code ingress} toward {@code prefix}, which leaves the mesh at {@code egress} (the node whose
+     * prefixes hold it). Its ingress steers each of the prefix's 256 flow-hash buckets onto the first
+     * hop of the path its shard is placed on.
+     *
+     * @param priority        0 = critical
+     * @param risk            the traffic profiler's risk score, 0..1 (the manager raises it while a path it uses degrades)
+     * @param packetsPerSecond the predicted rate
+     */
+    public record Stream(long id, String name, int ingress, int egress, MeshPrefix prefix, int priority, double risk,
+        double packetsPerSecond)
+    {
+        public TrafficStream demand()
+        {
+            return new TrafficStream(id, ingress, egress, priority, risk, packetsPerSecond);
+        }
+    }
+
     /**
      * One appliance of the mesh.
      *
@@ -72,7 +94,7 @@ public record MeshLayout(Path file, List<Node> nodes, List<Link> links, int maxP
     public static MeshLayout load(final Path file)
     {
         final ConfigNode root = ConfigLoader.document(file);
-        root.checkKeys(Set.of("max-paths", "health-timeout-ms", "nodes", "links"));
+        root.checkKeys(Set.of("max-paths", "health-timeout-ms", "nodes", "links", "streams"));
         final Path dir = file.toAbsolutePath().getParent();
         final List<Node> nodes = new ArrayList<>();
         final Map<String, Node> byName = new HashMap<>();
@@ -139,8 +161,9 @@ public record MeshLayout(Path file, List<Node> nodes, List<Link> links, int maxP
             links.add(new Link(a, b, item.require("latency-us").parse(Long::parseLong),
                 item.require("bandwidth-mbps").parse(Long::parseLong)));
         }
+        final List<Stream> streams = streams(root.list("streams"), nodes, byName);
         final MeshLayout layout = new MeshLayout(file, List.copyOf(nodes), List.copyOf(links), root.integer("max-paths", 2, 1,
-            MeshTopology.MAX_PATHS), root.integer("health-timeout-ms", 300, 0, Integer.MAX_VALUE));
+            MeshTopology.MAX_PATHS), root.integer("health-timeout-ms", 300, 0, Integer.MAX_VALUE), streams);
         try
         {
             layout.topology();
@@ -198,6 +221,70 @@ public record MeshLayout(Path file, List<Node> nodes, List<Link> links, int maxP
             }
         }
         throw new IllegalArgumentException("no link between nodes " + from + " and " + to);
+    }
+
+    private static List<Stream> streams(final List<ConfigNode> items, final List<Node> nodes, final Map<String, Node> byName)
+    {
+        if (items.size() > TrafficStream.MAX_STREAMS)
+        {
+            throw items.get(TrafficStream.MAX_STREAMS).error("at most " + TrafficStream.MAX_STREAMS + " streams");
+        }
+        final List<Stream> streams = new ArrayList<>();
+        for (final ConfigNode item : items)
+        {
+            item.checkKeys(Set.of("id", "name", "ingress", "prefix", "priority", "risk", "rate-pps"));
+            final long id = item.require("id").parse(Long::parseLong);
+            if (id < 0 || id > TrafficStream.MAX_STREAM_ID)
+            {
+                throw item.require("id").error("0..2^32-1, not " + id);
+            }
+            final String name = item.require("name").text();
+            final Node ingress = byName.get(item.require("ingress").text());
+            if (ingress == null)
+            {
+                throw item.require("ingress").error("'" + item.require("ingress").text() + "' is not a node listed above");
+            }
+            final MeshPrefix prefix = item.require("prefix").parse(MeshPrefix::parse);
+            final Node egress = nodes.stream()
+                .filter(n -> n.prefixes().stream().anyMatch(p -> prefix.within(p.address(), p.length())))
+                .findFirst().orElseThrow(() -> item.require("prefix").error(prefix + " is within no node's prefixes: " +
+                    "a stream must leave the mesh somewhere"));
+            if (egress == ingress)
+            {
+                throw item.require("ingress").error(prefix + " leaves the mesh at " + ingress.name() + " itself");
+            }
+            final int priority = item.require("priority").integer(0, 255);
+            final double risk = item.require("risk").parse(Double::parseDouble);
+            if (!(risk >= 0 && risk <= 1))
+            {
+                throw item.require("risk").error("0..1, not " + risk);
+            }
+            final double rate = item.require("rate-pps").parse(Double::parseDouble);
+            if (!(rate >= 0) || Double.isInfinite(rate))
+            {
+                throw item.require("rate-pps").error("a finite rate >= 0, not " + rate);
+            }
+            for (final Stream other : streams)
+            {
+                if (other.id() == id || other.name().equals(name))
+                {
+                    throw item.error("stream " + name + " (id " + id + ") twice");
+                }
+                if (other.prefix().equals(prefix) && other.ingress() == ingress.id())
+                {
+                    throw item.require("prefix").error(prefix + " entering at " + ingress.name() + " is stream " +
+                        other.name() + " already: one route per prefix");
+                }
+            }
+            streams.add(new Stream(id, name, ingress.id(), egress.id(), prefix, priority, risk, rate));
+        }
+        return List.copyOf(streams);
+    }
+
+    /** What the shard manager is given (MeshTrafficDemand). */
+    public List<TrafficStream> demand()
+    {
+        return streams.stream().map(Stream::demand).toList();
     }
 
     private static End end(final ConfigNode item, final Map<String, Node> byName)

@@ -367,8 +367,18 @@ class CliTest
         final Run unreachable = cli("show", "workers", "--aeron-dir", "/dev/shm/no-such-flowlane");
         assertEquals(3, unreachable.exit());
         assertTrue(unreachable.err().contains("no appliance control channel"), unreachable.err());
+        final Run member = cli("mesh-manager", "--member", "3");
+        assertEquals(2, member.exit());
+        assertTrue(member.err().contains("--member/--hosts/--base-port: member 3 of 3"), member.err());
+        final Run heartbeat = cli("mesh-manager", "--member", "0", "--heartbeat-timeout-ms", "100");
+        assertEquals(2, heartbeat.exit());
+        assertTrue(heartbeat.err().contains("--heartbeat-timeout-ms: 100 is less than three heartbeats"), heartbeat.err());
+        final Run mesh = cli("mesh-agent", "../config/mesh/no-such-mesh.yaml");
+        assertEquals(2, mesh.exit());
+        assertTrue(mesh.err().contains("no-such-mesh.yaml"), mesh.err());
         final Run completion = cli("generate-completion");
         assertEquals(0, completion.exit());
-        assertTrue(completion.out().contains("complete -F") && completion.out().contains("tunnel"), "bash completion script");
+        assertTrue(completion.out().contains("complete -F") && completion.out().contains("tunnel") &&
+            completion.out().contains("mesh-manager"), "bash completion script");
     }
 }

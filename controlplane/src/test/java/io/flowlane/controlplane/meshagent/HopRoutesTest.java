@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowlane.controlplane.mesh.GlobalRoutes;
 import io.flowlane.controlplane.mesh.MeshCost;
+import io.flowlane.controlplane.mesh.MeshTable;
 import io.flowlane.controlplane.mesh.MeshTopology;
 import io.flowlane.controlplane.mesh.NodeHealth;
 import io.flowlane.controlplane.mesh.NodeStatus;
+import io.flowlane.controlplane.mesh.ShardPlan;
+import io.flowlane.controlplane.mesh.ShardPolicy;
 import io.flowlane.dataplane.config.ConfigException;
 import io.flowlane.dataplane.fib.NextHop;
 import io.flowlane.dataplane.packet.Ipv4Header;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,6 +39,7 @@ class HopRoutesTest
 {
     static final MeshPrefix TO_SINK = MeshPrefix.parse("198.18.0.0/16");
     static final MeshPrefix TO_GENERATOR = MeshPrefix.parse("10.0.0.0/24");
+    static final MeshPrefix TO_STREAM = MeshPrefix.parse("198.18.1.0/24");
     static final List<Path> COPIES = new ArrayList<>();
     static Path dir;
 
@@ -129,6 +134,79 @@ class HopRoutesTest
     }
 
     @Test
+    void theStreamsIngressPinsEachBucketToItsShardsFirstHop()
+    {
+        final MeshLayout layout = MeshLayout.load(dir.resolve("mesh.yaml"));
+        final MeshTopology topology = layout.topology();
+        final MeshLayout.Stream bulk = layout.streams().get(0);
+        assertEquals(new MeshLayout.Stream(1, "bulk", 1, 4, TO_STREAM, 1, 0.1, 20_000), bulk);
+
+        // Healthy: every shard on a-b-d, so one next hop and no bucket map.
+        final Map<MeshPrefix, HopRoutes.ShardRoute> healthy = HopRoutes.shardRoutes(layout, table(layout, 0.02, null), 1);
+        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("ab", Ipv4Header.parse("172.16.1.2"), 256)),
+            null)), healthy);
+        for (final int transitOrEgress : new int[] {2, 3, 4})
+        {
+            assertTrue(HopRoutes.shardRoutes(layout, table(layout, 0.02, null), transitOrEgress).isEmpty(), "only the ingress steers shards");
+        }
+
+        // b loaded (health still 1 at 0.7): the shards spread over b and c by the paths' weights; 16 shards of 16 buckets.
+        final MeshTable loaded = table(layout, 0.7, null);
+        final HopRoutes.ShardRoute split = HopRoutes.shardRoutes(layout, loaded, 1).get(TO_STREAM);
+        assertEquals(List.of("ab", "ac"), split.hops().stream().map(NextHop::interfaceName).toList(), "cheapest path's first hop first");
+        assertEquals(256, split.hops().get(0).weight() + split.hops().get(1).weight(), "weights are bucket counts");
+        final List<GlobalRoutes.MeshPath> paths = loaded.routes().paths(1, 4);
+        int onB = 0;
+        for (final ShardPlan.Shard shard : loaded.shards().shards())
+        {
+            assertEquals(16, shard.bucketCount(), "risk 0.1: shards of 16 buckets");
+            final int expected = paths.get(shard.pathIndex()).nodes()[1] == 2 ? 0 : 1;
+            for (int b = shard.firstBucket(); b < shard.firstBucket() + shard.bucketCount(); b++)
+            {
+                assertEquals(expected, split.memberOfBucket()[b], "bucket " + b + " follows shard " + shard.shardId());
+                onB += expected == 0 ? 1 : 0;
+            }
+        }
+        assertEquals(split.hops().get(0).weight(), onB);
+        assertTrue(onB > 128 && onB < 256, onB + " buckets via b: the larger share, not all");
+
+        // b degrading (0.85 busy: health 0.75) while it still carries a share: the stream is cut finer.
+        final MeshTable degrading = table(layout, 0.85, null);
+        assertTrue(degrading.routes().paths(1, 4).stream().allMatch(p -> p.weight() > 0), degrading.routes().paths(1, 4).toString());
+        assertTrue(degrading.shards().shards().stream().allMatch(s -> s.bucketCount() == 8 && s.riskScore() == 0.25f),
+            degrading.shards().toString());
+
+        // d dead: no path for the stream, so its route at a is deleted.
+        assertEquals(new HopRoutes.ShardRoute(List.of(), null),
+            HopRoutes.shardRoutes(layout, table(layout, 0.02, NodeStatus.silent(4)), 1).get(TO_STREAM));
+    }
+
+    @Test
+    void badStreamsAreRefusedNamingTheField() throws IOException
+    {
+        final Path outside = copy(text -> text.replace("prefix: 198.18.1.0/24", "prefix: 203.0.113.0/24"));
+        final ConfigException prefix = assertThrows(ConfigException.class, () -> MeshLayout.load(outside.resolve("mesh.yaml")));
+        assertTrue(prefix.getMessage().contains("streams[0].prefix") && prefix.getMessage().contains("within no node's prefixes"),
+            prefix.getMessage());
+        final Path atEgress = copy(text -> text.replace("ingress: a,", "ingress: d,"));
+        final ConfigException ingress = assertThrows(ConfigException.class, () -> MeshLayout.load(atEgress.resolve("mesh.yaml")));
+        assertTrue(ingress.getMessage().contains("streams[0].ingress") && ingress.getMessage().contains("leaves the mesh at d itself"),
+            ingress.getMessage());
+        final Path risky = copy(text -> text.replace("risk: 0.1", "risk: 1.5"));
+        final ConfigException risk = assertThrows(ConfigException.class, () -> MeshLayout.load(risky.resolve("mesh.yaml")));
+        assertTrue(risk.getMessage().contains("streams[0].risk") && risk.getMessage().contains("0..1"), risk.getMessage());
+    }
+
+    /** What the manager would commit: statuses as {@link #routes}, routes and the layout's streams' shards. */
+    private static MeshTable table(final MeshLayout layout, final double bBusy, final NodeStatus override)
+    {
+        final MeshTopology topology = layout.topology();
+        final List<NodeStatus> statuses = statuses(topology, bBusy, override);
+        final GlobalRoutes routes = GlobalRoutes.compute(topology, statuses, MeshCost.DEFAULT);
+        return new MeshTable(1, 0, statuses, routes, ShardPlan.place(layout.demand(), topology, statuses, routes, ShardPolicy.DEFAULT), 0);
+    }
+
+    @Test
     void sharesThatMoveNoFlowAreAlike()
     {
         final List<NextHop> x = List.of(NextHop.viaIpv4("ab", 1, 665), NextHop.viaIpv4("ac", 2, 335));
@@ -159,6 +237,11 @@ class HopRoutesTest
     /** The manager's routes with every node at {@code busy} but b at its own, or {@code override} for one node. */
     private static GlobalRoutes routes(final MeshTopology topology, final double bBusy, final NodeStatus override)
     {
+        return GlobalRoutes.compute(topology, statuses(topology, bBusy, override), MeshCost.DEFAULT);
+    }
+
+    private static List<NodeStatus> statuses(final MeshTopology topology, final double bBusy, final NodeStatus override)
+    {
         final List<NodeStatus> statuses = new ArrayList<>();
         for (final MeshTopology.Node node : topology.nodes())
         {
@@ -170,6 +253,6 @@ class HopRoutesTest
             final double busy = node.id() == 2 && override == null ? bBusy : 0.02;
             statuses.add(MeshCost.DEFAULT.status(node.id(), new NodeHealth(node.id(), busy, 20_000, 0, 0)));
         }
-        return GlobalRoutes.compute(topology, statuses, MeshCost.DEFAULT);
+        return statuses;
     }
 }

@@ -1,0 +1,88 @@
+package io.flowlane.controlplane.cli;
+
+import io.flowlane.controlplane.mesh.MeshClient;
+import io.flowlane.controlplane.meshagent.MeshAgent;
+import io.flowlane.controlplane.meshagent.MeshLayout;
+import io.flowlane.controlplane.meshagent.MeshManagerLink;
+import io.flowlane.dataplane.config.ConfigException;
+
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code flowlane mesh-agent MESH.yaml --managers ...}: the mesh agent (docs/mesh.md) as its own
+ * process: it gives the mesh manager the topology and streams of MESH.yaml, reports every node's
+ * health from its telemetry and installs the manager's next hops and shard maps on the nodes,
+ * until Ctrl-C. One media driver of its own serves both sides (the manager's cluster and the
+ * nodes' control channels).
+ */
+@Command(name = "mesh-agent", description = "Run the mesh agent for the appliances of MESH.yaml until Ctrl-C or SIGTERM.")
+final class MeshAgentCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "MESH.yaml", description = "the mesh: nodes (appliance configs), links, streams")
+    Path mesh;
+
+    @Option(names = "--managers", defaultValue = "0=localhost:20000,1=localhost:20010,2=localhost:20020",
+        description = "the mesh manager members' ingress endpoints, default ${DEFAULT-VALUE}")
+    String managers;
+
+    @Option(names = "--aeron-dir", defaultValue = "/dev/shm/flowlane-mesh-agent", description = "the agent's media driver directory, default ${DEFAULT-VALUE}")
+    String aeronDir;
+
+    @Option(names = "--connect-timeout-ms", defaultValue = "30000",
+        description = "how long to wait for the manager and for each node's control channel, default ${DEFAULT-VALUE}")
+    long connectTimeoutMillis;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final MeshLayout layout;
+        try
+        {
+            layout = MeshLayout.load(mesh);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(aeronDir)
+                .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED).termBufferSparseFile(true)
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000)));
+            InterruptHook hook = InterruptHook.install("mesh-agent-stop", () -> stop.set(true));
+            MeshAgent agent = MeshAgent.start(layout, MeshManagerLink.cluster(MeshClient.connect(managers, aeronDir, connectTimeoutMillis)),
+                aeronDir, false, connectTimeoutMillis, line -> out.printf("%s  %s%n", Instant.now(), line)))
+        {
+            out.flush();
+            while (!stop.get())
+            {
+                idle.idle(agent.doWork());
+                out.flush();
+            }
+            out.printf("%s  mesh agent stopped: %d route command(s) sent%n", Instant.now(), agent.commandsSent());
+            out.flush();
+            return FlowlaneCli.OK;
+        }
+    }
+}
