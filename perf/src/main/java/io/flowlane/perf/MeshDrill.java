@@ -3,7 +3,6 @@ package io.flowlane.perf;
 import io.flowlane.controlplane.channel.ControlClient;
 import io.flowlane.controlplane.mesh.MeshTable;
 import io.flowlane.controlplane.mesh.NodeStatus;
-import io.flowlane.controlplane.meshagent.MeshAgent;
 import io.flowlane.controlplane.meshagent.MeshLayout;
 import io.flowlane.controlplane.meshagent.MeshPrefix;
 import io.flowlane.dataplane.fib.NextHop;
@@ -17,7 +16,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The mesh's failure drill (issue 8; MeshFailoverTest's body): four appliances (config/mesh), the
- * mesh manager on a three-member Aeron Cluster, the mesh agent, and 20 kpps from the generator into
+ * mesh manager on a three-member Aeron Cluster, a mesh agent per appliance, and 20 kpps from the generator into
  * ingress a, counted where egress d delivers them. The traffic is the stream "bulk" of
  * config/mesh/mesh.yaml (198.18.1.0/24): a forwards it by the manager's shard plan, each flow-hash
  * bucket pinned to the first hop of its shard's path. After an unmeasured warm-up through both
@@ -112,7 +111,7 @@ public final class MeshDrill
     }
 
     private final MeshRig rig;
-    private final MeshAgent agent;
+    private final MeshAgents agent;
     private final PrintStream out;
     /** Where the log's times count from (the agent's lines use the same). */
     private final long start;
@@ -125,7 +124,7 @@ public final class MeshDrill
     {
         this.rig = rig;
         this.start = start;
-        this.agent = rig.agent();
+        this.agent = rig.agents();
         this.out = out;
         final MeshLayout layout = rig.layout;
         a = layout.node("a").id();
@@ -160,15 +159,15 @@ public final class MeshDrill
         rig.startAppliances();
         rig.startGenerator(RATE_PPS);
         out.printf(Locale.ROOT, "  appliances forwarding and generator linked to a and d after %.1f s; starting the mesh manager " +
-            "(3 cluster members) and the mesh agent%n", (System.nanoTime() - t0) / 1e9);
-        rig.startManagerAndAgent(line -> out.printf(Locale.ROOT, "  %6.2f s  agent: %s%n", (System.nanoTime() - t0) / 1e9, line));
+            "(3 cluster members) and a mesh agent per appliance%n", (System.nanoTime() - t0) / 1e9);
+        rig.startManagerAndAgents(line -> out.printf(Locale.ROOT, "  %6.2f s  agent: %s%n", (System.nanoTime() - t0) / 1e9, line));
         final MeshDrill drill = new MeshDrill(rig, out, t0);
-        drill.await(() -> rig.agent().settled() && drill.allLive() && drill.aVia(drill.b) && !drill.aVia(drill.c), 60_000,
+        drill.await(() -> rig.agents().settled() && drill.allLive() && drill.aVia(drill.b) && !drill.aVia(drill.c), 60_000,
             "every node reporting and a's route via b");
         drill.warmUp();
         // Measured from a steady mesh: starting three cluster members and the agent's JIT load both cores for a while.
         drill.awaitSteady(STEADY_MS);
-        rig.layout.nodes().forEach(node -> rig.agent().reading(node.id()).clearLongestGap());
+        rig.layout.nodes().forEach(node -> rig.agents().reading(node.id()).clearLongestGap());
         out.printf(Locale.ROOT, "  mesh up and steady for %d ms, %.1f s after start; mesh manager leader: member %d%n", STEADY_MS,
             (System.nanoTime() - t0) / 1e9, rig.leader());
         final Phase path = drill.path();
@@ -182,7 +181,7 @@ public final class MeshDrill
         for (final MeshLayout.Node node : rig.layout.nodes())
         {
             gaps.append(gaps.isEmpty() ? "" : ", ").append(node.name()).append(' ')
-                .append(TimeUnit.NANOSECONDS.toMillis(rig.agent().reading(node.id()).longestGapNanos())).append(" ms");
+                .append(TimeUnit.NANOSECONDS.toMillis(rig.agents().reading(node.id()).longestGapNanos())).append(" ms");
         }
         return new Result(path, leaderResult, degrade, kill, gaps.toString());
     }
@@ -226,12 +225,12 @@ public final class MeshDrill
     void warmUp() throws Exception
     {
         say("warm-up: traffic through c (b stalled for it), then through b; not measured");
-        applied(agent.send(b, client -> client.nodeFault(0, 0, 1000)));
+        applied(b, agent.send(b, client -> client.nodeFault(0, 0, 1000)));
         await(() -> aVia(c) && !aVia(b), 20_000, "a's route on c for the warm-up");
         final long[] before = throughBAndC();
         startTraffic();
         drive(WARM_UP_MS, () -> { });
-        applied(agent.send(b, client -> client.nodeFault(0, 0, 0)));
+        applied(b, agent.send(b, client -> client.nodeFault(0, 0, 0)));
         await(() -> aVia(b) && !aVia(c), 20_000, "a's route back on b for the warm-up");
         drive(WARM_UP_MS, () -> { });
         endPhase("warm-up", before);
@@ -271,7 +270,7 @@ public final class MeshDrill
         say("mesh manager member %d KILLED", killed);
         final long deadline = killedAt + TimeUnit.SECONDS.toNanos(30);
         int newLeader;
-        while ((newLeader = rig.leader()) < 0 || newLeader == killed || agent.manager().leaderMemberId() != newLeader)
+        while ((newLeader = rig.leader()) < 0 || newLeader == killed || agent.manager(a).leaderMemberId() != newLeader)
         {
             if (System.nanoTime() > deadline)
             {
@@ -293,10 +292,10 @@ public final class MeshDrill
     /** The manager's table as it answers a request now (drives the agent meanwhile). */
     private MeshTable answer() throws InterruptedException
     {
-        final long correlationId = agent.manager().requestTable();
+        final long correlationId = agent.manager(a).requestTable();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         MeshTable table;
-        while ((table = agent.manager().answer(correlationId)) == null)
+        while ((table = agent.manager(a).answer(correlationId)) == null)
         {
             if (System.nanoTime() > deadline)
             {
@@ -347,7 +346,7 @@ public final class MeshDrill
             final long now = System.nanoTime();
             if (!failed && now >= failAt)
             {
-                applied(agent.send(b, client -> client.nodeFault(0, 1_000_000, STALL_STEPS[STALL_STEPS.length - 1])));
+                applied(b, agent.send(b, client -> client.nodeFault(0, 1_000_000, STALL_STEPS[STALL_STEPS.length - 1])));
                 dropsAtFailure[0] = agent.reading(b).totalDrops();
                 failed = true;
                 say("b FAILS: it drops every packet from now on");
@@ -355,7 +354,7 @@ public final class MeshDrill
             else if (step < STALL_STEPS.length && now >= rampStart + step * TimeUnit.MILLISECONDS.toNanos(STEP_MS))
             {
                 final int stall = STALL_STEPS[step++];
-                applied(agent.send(b, client -> client.nodeFault(0, 0, stall)));
+                applied(b, agent.send(b, client -> client.nodeFault(0, 0, stall)));
                 say("b degrades: its worker stalls %d us of every ms (b reads busy %.2f)", stall, agent.reading(b).busy());
             }
             drive(5, () ->
@@ -379,7 +378,7 @@ public final class MeshDrill
         }
         final long bDropsAfterFailure = agent.reading(b).totalDrops() - dropsAtFailure[0];
         final Phase phase = endPhase("degrade", before);
-        applied(agent.send(b, client -> client.nodeFault(0, 0, 0)));
+        applied(b, agent.send(b, client -> client.nodeFault(0, 0, 0)));
         final long recoverFrom = System.nanoTime();
         say("b recovers (fault removed)");
         await(() -> aVia(b) && !aVia(c) && agent.settled(), 20_000, "a's route back on b");
@@ -567,11 +566,11 @@ public final class MeshDrill
         }
     }
 
-    private void applied(final long correlationId) throws InterruptedException
+    private void applied(final int node, final long correlationId) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         ControlClient.Ack ack;
-        while ((ack = agent.ack(correlationId)) == null)
+        while ((ack = agent.ack(node, correlationId)) == null)
         {
             if (System.nanoTime() > deadline)
             {

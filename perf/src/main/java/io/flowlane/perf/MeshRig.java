@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * appliance its own process (own DPDK file prefix, --no-huge, memif links, control channel over
  * Aeron UDP with its own HMAC key), the mesh manager as a three-member Aeron Cluster (three
  * more processes, {@code flowlane mesh-manager}, talking UDP over loopback, so that a member can be
- * killed as a host would die), the mesh agent (in this process) connected to both, and the packet
+ * killed as a host would die), a mesh agent per appliance (in this process) connected to both, and the packet
  * generator as one more process that sends into the ingress and counts what the egress delivers.
  *
  * <p>The configs are the files in config/mesh, copied with what must differ per run rewritten:
@@ -58,7 +58,7 @@ public final class MeshRig implements AutoCloseable
     private final Process[] members = new Process[CLUSTER_HOSTS.size()];
     private int clusterBasePort;
     private MediaDriver agentDriver;
-    private MeshAgent agent;
+    private MeshAgents agents;
     private Process generator;
     private int runsStarted;
 
@@ -158,8 +158,13 @@ public final class MeshRig implements AutoCloseable
             .anyMatch(vdev -> vdev.contains("role=server") && vdev.contains("socket=" + socket + ","));
     }
 
-    /** Starts the mesh manager's three members here, waits for a leader, then connects the mesh agent to it and to every node. */
-    public MeshAgent startManagerAndAgent(final Consumer<String> agentLog) throws IOException
+    /**
+     * Starts the mesh manager's three members, waits for a leader, then one mesh agent per node, each
+     * with its own session to the manager and its own node's control channel (as in service, where
+     * each runs beside its appliance; here in this process, on one media driver). Only the first
+     * agent's table lines are logged: the others receive the same tables.
+     */
+    public MeshAgents startManagerAndAgents(final Consumer<String> agentLog) throws IOException
     {
         clusterBasePort = MeshClusterConfig.freeLoopbackBasePort(CLUSTER_HOSTS.size());
         for (int m = 0; m < members.length; m++)
@@ -187,9 +192,31 @@ public final class MeshRig implements AutoCloseable
         agentDriver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(agentAeronDir())
             .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED).termBufferSparseFile(true)
             .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000)));
-        final MeshClient client = MeshClient.connect(clusterConfig(0).ingressEndpoints(), agentAeronDir(), 30_000);
-        agent = MeshAgent.start(layout, MeshManagerLink.cluster(client), agentAeronDir(), false, 60_000, agentLog);
-        return agent;
+        final Map<Integer, MeshAgent> byNode = new LinkedHashMap<>();
+        try
+        {
+            for (final MeshLayout.Node node : layout.nodes())
+            {
+                final boolean first = byNode.isEmpty();
+                final Consumer<String> log = line ->
+                {
+                    if (first || !line.startsWith("mesh table v"))
+                    {
+                        agentLog.accept(line);
+                    }
+                };
+                final MeshClient client = MeshClient.connect(clusterConfig(0).ingressEndpoints(), agentAeronDir(), 30_000);
+                byNode.put(node.id(), MeshAgent.start(layout, MeshManagerLink.cluster(client), agentAeronDir(), false, 60_000, log,
+                    List.of(node.name())));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            byNode.values().forEach(CloseHelper::quietClose);
+            throw ex;
+        }
+        agents = new MeshAgents(byNode);
+        return agents;
     }
 
     private static String agentAeronDir()
@@ -275,9 +302,9 @@ public final class MeshRig implements AutoCloseable
         return members[m] != null && members[m].isAlive();
     }
 
-    public MeshAgent agent()
+    public MeshAgents agents()
     {
-        return agent;
+        return agents;
     }
 
     /**
@@ -406,7 +433,7 @@ public final class MeshRig implements AutoCloseable
                 generator.waitFor(30, TimeUnit.SECONDS);
             }
         }
-        CloseHelper.quietClose(agent);
+        CloseHelper.quietClose(agents);
         CloseHelper.quietClose(agentDriver);
         for (final Process appliance : appliances.values())
         {

@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * Issue 8's failure test with traffic, end to end: four appliance processes linked by memif
- * (config/mesh), the mesh manager on a three-member Aeron Cluster (three processes), the mesh agent between them,
+ * (config/mesh), the mesh manager on a three-member Aeron Cluster (three processes), a mesh agent per appliance between them,
  * and 20 kpps from the generator into ingress a, counted where egress d delivers them
  * ({@link MeshDrill}). Asserted:
  *

@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 
 /**
- * {@code flowlane mesh-agent MESH.yaml --managers ...}: the mesh agent (docs/mesh.md) as its own
- * process: it gives the mesh manager the topology and streams of MESH.yaml, reports every node's
- * health from its telemetry and installs the manager's next hops and shard maps on the nodes,
+ * {@code flowlane mesh-agent MESH.yaml --managers ... [--node a]}: the mesh agent (docs/mesh.md) as
+ * its own process: it gives the mesh manager the topology and streams of MESH.yaml, reports the
+ * health of its nodes (every node, or those named by --node: one agent beside each appliance in
+ * service) from their telemetry and installs the manager's next hops and shard maps on them,
  * until Ctrl-C. One media driver of its own serves both sides (the manager's cluster and the
  * nodes' control channels).
  */
@@ -41,6 +42,10 @@ final class MeshAgentCommand implements Callable<Integer>
     @Option(names = "--managers", defaultValue = "0=localhost:20000,1=localhost:20010,2=localhost:20020",
         description = "the mesh manager members' ingress endpoints, default ${DEFAULT-VALUE}")
     String managers;
+
+    @Option(names = "--node", paramLabel = "NAME",
+        description = "serve only this node (repeatable): run one agent beside each appliance, as in service; default every node")
+    java.util.List<String> nodes = new java.util.ArrayList<>();
 
     @Option(names = "--aeron-dir", defaultValue = "/dev/shm/flowlane-mesh-agent", description = "the agent's media driver directory, default ${DEFAULT-VALUE}")
     String aeronDir;
@@ -64,6 +69,14 @@ final class MeshAgentCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), ex.getMessage());
         }
+        for (final String node : nodes)
+        {
+            if (layout.nodes().stream().noneMatch(n -> n.name().equals(node)))
+            {
+                throw new ParameterException(spec.commandLine(), "--node: " + node + " is not a node of " + mesh + " " +
+                    layout.nodes().stream().map(MeshLayout.Node::name).toList());
+            }
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean stop = new AtomicBoolean();
         final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
@@ -72,7 +85,7 @@ final class MeshAgentCommand implements Callable<Integer>
                 .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000)));
             InterruptHook hook = InterruptHook.install("mesh-agent-stop", () -> stop.set(true));
             MeshAgent agent = MeshAgent.start(layout, MeshManagerLink.cluster(MeshClient.connect(managers, aeronDir, connectTimeoutMillis)),
-                aeronDir, false, connectTimeoutMillis, line -> out.printf("%s  %s%n", Instant.now(), line)))
+                aeronDir, false, connectTimeoutMillis, line -> out.printf("%s  %s%n", Instant.now(), line), nodes))
         {
             out.flush();
             while (!stop.get())

@@ -11,6 +11,7 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +22,9 @@ import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * The mesh agent: the controller of every appliance of a mesh, and the mesh manager's only link to
- * them. Each duty cycle it
+ * The mesh agent: the controller of the appliances it is given (one per appliance in service, so
+ * that no single process stands between the mesh and its manager; or every appliance of a mesh),
+ * and the mesh manager's link to them. Each duty cycle it
  *
  * <ul>
  *   <li>reads every node's telemetry (its control channel's stream 1003) and reports the node's
@@ -103,23 +105,35 @@ public final class MeshAgent implements Agent, AutoCloseable
         this.healthTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(layout.healthTimeoutMillis() > 0 ? layout.healthTimeoutMillis() : 1_000);
     }
 
+    /** {@link #start(MeshLayout, MeshManagerLink, String, boolean, long, Consumer, Collection)} for every node of the layout. */
+    public static MeshAgent start(final MeshLayout layout, final MeshManagerLink manager, final String aeronDirectory,
+        final boolean launchDriver, final long connectTimeoutMillis, final Consumer<String> log)
+    {
+        return start(layout, manager, aeronDirectory, launchDriver, connectTimeoutMillis, log, List.of());
+    }
+
     /**
-     * Connects to every node's control channel as its controller (UDP: our end is the node's
-     * {@code controller:} address, with its HMAC key; IPC: its media driver), gives the manager the
-     * topology and starts from its table.
+     * Connects to the control channel of each node it is given as its controller (UDP: our end is
+     * the node's {@code controller:} address, with its HMAC key; IPC: its media driver), gives the
+     * manager the topology (and the layout's streams) and starts from its table. Agents of other
+     * nodes give the same topology; the manager takes a repeated one as no change.
      *
      * @param aeronDirectory the agent's own media driver for UDP nodes
      * @param launchDriver   start that driver here (else one runs there already, e.g. shared with the manager's client)
      * @param log            one line per decision: tables, routes sent and applied, nodes silent or back
+     * @param nodeNames      the nodes this agent serves (empty: all of the layout's)
      */
     public static MeshAgent start(final MeshLayout layout, final MeshManagerLink manager, final String aeronDirectory,
-        final boolean launchDriver, final long connectTimeoutMillis, final Consumer<String> log)
+        final boolean launchDriver, final long connectTimeoutMillis, final Consumer<String> log,
+        final Collection<String> nodeNames)
     {
+        final List<MeshLayout.Node> served = nodeNames.isEmpty() ? layout.nodes() :
+            nodeNames.stream().map(layout::node).distinct().toList();
         final List<NodeLink> links = new ArrayList<>();
         try
         {
             boolean driverStarted = !launchDriver;
-            for (final MeshLayout.Node node : layout.nodes())
+            for (final MeshLayout.Node node : served)
             {
                 final ControlChannelConfig control = node.control();
                 final ControlClient client;
@@ -154,7 +168,8 @@ public final class MeshAgent implements Agent, AutoCloseable
         final MeshAgent agent = new MeshAgent(layout, manager, List.copyOf(links), log);
         final long now = System.nanoTime();
         links.forEach(link -> link.lastHeardNanos = now);
-        log.accept("mesh agent attached to " + links.size() + " node(s); topology" +
+        log.accept("mesh agent attached to " + (served.size() == layout.nodes().size() ? links.size() + " node(s)" :
+            "node(s) " + served.stream().map(MeshLayout.Node::name).toList()) + "; topology" +
             (layout.streams().isEmpty() ? "" : " and " + layout.streams().size() + " stream(s)") + " given to the mesh manager");
         return agent;
     }
