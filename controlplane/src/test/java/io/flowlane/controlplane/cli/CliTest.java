@@ -201,13 +201,17 @@ class CliTest
         final var capture = java.util.concurrent.CompletableFuture.supplyAsync(
             () -> remote("capture", "east", "-w", pcap.toString(), "--direction", "tx", "--count", "5", "--duration", "20s"));
         // Send until the capture has its five frames (it starts after its ack, so the first may pass unseen).
-        for (int i = 0; i < 200 && !capture.isDone(); i++)
+        // Bounded by time, not by count: forwarded frames come back at once, and a count ran out in a
+        // tenth of a second, before a capture started slowly on a loaded machine saw any.
+        final long sendUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        for (int i = 0; !capture.isDone() && System.nanoTime() < sendUntil; i++)
         {
             west.send(Frames.udp4(harness.appliance.port("west").mac(), 0x02_00_00_00_00_32L, 0, ip(10, 0, 0, 50),
-                ip(198, 18, 7, 9), 64, 1000 + i, 9000, 100));
+                ip(198, 18, 7, 9), 64, 1000 + i % 1000, 9000, 100));
             east.receive(1, 50);
+            Thread.sleep(10);
         }
-        final Run done = capture.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        final Run done = capture.get(25, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(0, done.exit(), done.err());
         assertTrue(done.out().startsWith("5 frame(s) of east (tx) written to") && done.out().contains("; 0 lost"), done.out());
 
