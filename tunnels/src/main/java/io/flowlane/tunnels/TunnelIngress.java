@@ -53,9 +53,10 @@ final class TunnelIngress
                 }
                 // Cut before the TTL decrement below: each fragment copies the header as received
                 // and is decremented once when it passes here.
-                if (!fragmenter.fragment(v, i, innerMtu, v.next[i]))
+                final DropReason failed = fragmenter.fragment(v, i, innerMtu, v.next[i]);
+                if (failed != null)
                 {
-                    v.drop(i, DropReason.TUNNEL_MTU);
+                    v.drop(i, failed == DropReason.MTU_EXCEEDED ? DropReason.TUNNEL_MTU : failed);
                     return false;
                 }
             }

@@ -47,11 +47,15 @@ public final class Ipv4Fragmenter
     /**
      * Cuts packet {@code i} (IPv4, single segment, DF clear, longer than {@code mtu}) into
      * fragments of at most {@code mtu} bytes. Slot {@code i} becomes the first fragment; the
-     * others are added to the vector waiting for {@code stage}. Returns false, changing nothing,
-     * when the MTU leaves less than 8 data bytes per fragment, the vector has no room for them, or
-     * the pool has no mbufs; the caller then drops the packet.
+     * others are added to the vector waiting for {@code stage}.
+     *
+     * @return null when the packet was cut (or already fits); otherwise, changing nothing, why the
+     *         caller must drop it: {@link DropReason#MTU_EXCEEDED} when the MTU leaves less than 8
+     *         data bytes per fragment (the path's MTU, which no node could meet), or
+     *         {@link DropReason#FRAGMENT_NO_MBUF} when the pool has no mbufs or the vector no room
+     *         for the fragments (this node's shortage)
      */
-    public boolean fragment(final PacketVector v, final int i, final int mtu, final byte stage)
+    public DropReason fragment(final PacketVector v, final int i, final int mtu, final byte stage)
     {
         final long ip = v.l3[i];
         final long mbuf = v.mbuf[i];
@@ -61,16 +65,16 @@ public final class Ipv4Fragmenter
         final int perFragment = (mtu - headerLength) & ~7;
         if (perFragment < 8 || pool == 0 || Mbuf.segments(mbuf) != 1)
         {
-            return false;
+            return DropReason.MTU_EXCEEDED;
         }
         final int later = (dataLength - 1) / perFragment;
         if (later == 0)
         {
-            return true;
+            return null;
         }
         if (v.count + later > PacketVector.CAPACITY || FastPath.allocBulk(pool, fresh, later) != 0)
         {
-            return false;
+            return DropReason.FRAGMENT_NO_MBUF;
         }
         final int flags = Ipv4Header.flagsAndFragment(ip);
         final int offset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
@@ -93,7 +97,7 @@ public final class Ipv4Fragmenter
         finish(ip, headerLength + perFragment, offset, Ipv4Header.FLAG_MF);
         v.l3Length[i] = headerLength + perFragment;
         v.stats.events[WorkerEvent.IP4_FRAGMENTS_MADE.ordinal()] += later + 1;
-        return true;
+        return null;
     }
 
     private static void finish(final long ip, final int totalLength, final int offset, final int moreFragments)

@@ -64,9 +64,13 @@ public final class Ipv4Rewrite implements Stage
                 }
                 // The TTL is decremented below, after the cut: every fragment is a copy of the
                 // header as received and passes through here once.
-                else if (!fragmenter.fragment(v, i, mtu, StageId.IP4_REWRITE))
+                else
                 {
-                    v.drop(i, DropReason.MTU_EXCEEDED);
+                    final DropReason failed = fragmenter.fragment(v, i, mtu, StageId.IP4_REWRITE);
+                    if (failed != null)
+                    {
+                        v.drop(i, failed);
+                    }
                 }
                 if (v.next[i] != StageId.IP4_REWRITE)
                 {

@@ -8,6 +8,8 @@ import io.flowlane.dataplane.port.InterfaceTable;
  */
 public final class WorkerStats
 {
+    private static final DropBlame[] BLAMES = blames();
+
     public final long[] drops = new long[DropReason.values().length];
     public final long[] events = new long[WorkerEvent.values().length];
     public final long[] rxPackets = new long[InterfaceTable.MAX_PORTS];
@@ -44,7 +46,31 @@ public final class WorkerStats
      */
     public long unintendedDrops()
     {
-        return totalDrops() - drops[DropReason.POLICED.ordinal()] - drops[DropReason.CLASS_BREAKER_OPEN.ordinal()];
+        return totalDrops() - blamedOn(DropBlame.POLICY);
+    }
+
+    /**
+     * Drops the node itself caused ({@link DropBlame#NODE}: no buffer room or mbufs, cipher
+     * failures, injected faults), leaving out bad input and a path that is down or refuses the
+     * packets: what a node's health is judged on, not what it was sent or where it must send.
+     */
+    public long nodeDrops()
+    {
+        return blamedOn(DropBlame.NODE);
+    }
+
+    /** Summed on the reader's thread (telemetry), not the worker's; allocates nothing. */
+    public long blamedOn(final DropBlame blame)
+    {
+        long sum = 0;
+        for (int r = 0; r < drops.length; r++)
+        {
+            if (BLAMES[r] == blame)
+            {
+                sum += drops[r];
+            }
+        }
+        return sum;
     }
 
     public long totalRx()
@@ -65,5 +91,16 @@ public final class WorkerStats
             sum += t;
         }
         return sum;
+    }
+
+    private static DropBlame[] blames()
+    {
+        final DropReason[] reasons = DropReason.values();
+        final DropBlame[] blames = new DropBlame[reasons.length];
+        for (final DropReason reason : reasons)
+        {
+            blames[reason.ordinal()] = reason.blame();
+        }
+        return blames;
     }
 }

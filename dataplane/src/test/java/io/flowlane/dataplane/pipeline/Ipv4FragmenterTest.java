@@ -1,8 +1,7 @@
 package io.flowlane.dataplane.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.flowlane.bindings.FastPath;
 import io.flowlane.dataplane.packet.Ipv4Header;
@@ -46,22 +45,22 @@ class Ipv4FragmenterTest
             // Take two so that only one is free.
             final long held1 = FastPath.alloc(pool.address());
             final long held2 = FastPath.alloc(pool.address());
-            assertFalse(fragmenter.fragment(v, 0, 400, StageId.IP4_REWRITE), "3 mbufs needed, 1 free");
+            assertEquals(DropReason.FRAGMENT_NO_MBUF, fragmenter.fragment(v, 0, 400, StageId.IP4_REWRITE), "3 mbufs needed, 1 free");
             assertUnchanged(v, pool, 1, length);
             assertEquals(1, v.count, "no slot added");
 
             FastPath.free(held1);
             FastPath.free(held2);
             v.count = PacketVector.CAPACITY - 2;
-            assertFalse(fragmenter.fragment(v, 0, 400, StageId.IP4_REWRITE), "3 slots needed, 2 free");
+            assertEquals(DropReason.FRAGMENT_NO_MBUF, fragmenter.fragment(v, 0, 400, StageId.IP4_REWRITE), "3 slots needed, 2 free");
             assertUnchanged(v, pool, 3, length);
             assertEquals(PacketVector.CAPACITY - 2, v.count, "no slot added");
 
             v.count = 1;
-            assertFalse(fragmenter.fragment(v, 0, 27, StageId.IP4_REWRITE), "an MTU below header + 8 cannot be met");
+            assertEquals(DropReason.MTU_EXCEEDED, fragmenter.fragment(v, 0, 27, StageId.IP4_REWRITE), "an MTU below header + 8 cannot be met");
             assertUnchanged(v, pool, 3, length);
 
-            assertTrue(fragmenter.fragment(v, 0, 400, StageId.IP4_REWRITE));
+            assertNull(fragmenter.fragment(v, 0, 400, StageId.IP4_REWRITE), "cut");
             assertEquals(4, v.count, "the packet and three more fragments");
             assertEquals(0, pool.available(), "three mbufs taken for them");
             for (int i = 0; i < v.count; i++)
