@@ -237,9 +237,13 @@ public final class CommandApplier
         {
             throw new Rejection("schemaId", header.schemaId() + " is not flowlane's control schema " + MessageHeaderDecoder.SCHEMA_ID);
         }
-        if (header.version() != MessageHeaderDecoder.SCHEMA_VERSION)
+        // Older versions too: a journal written before the last version replays, and an older
+        // client still works. Versions after 1 added fields only to TelemetryReport, and every
+        // command's block length is checked exactly (checkBlock), so a command whose block does
+        // change in a later version is refused, field named, rather than read wrong.
+        if (header.version() < 1 || header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
         {
-            throw new Rejection("version", "schema version " + header.version() + " is not the version this data plane speaks (" +
+            throw new Rejection("version", "schema version " + header.version() + " is not one this data plane speaks (1.." +
                 MessageHeaderDecoder.SCHEMA_VERSION + ")");
         }
         return header.templateId();

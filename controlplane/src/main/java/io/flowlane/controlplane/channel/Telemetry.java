@@ -20,10 +20,11 @@ import java.util.List;
 
 /**
  * Publishes a {@code TelemetryReport} every interval (default 100 ms) on the telemetry stream and
- * into the journal: per worker packets, drops, rate, busy ratio and busy cycles per packet; per
- * port the driver's counters; per tunnel packets and bytes; mbuf pool use; and the percentiles of
- * update-to-applied latency. Runs on the control thread; reads the workers' published counters
- * (plain fields, at most one publish period old).
+ * into the journal: per worker packets, drops (all but policy, and those blamed on the node
+ * itself), rate, busy ratio and busy cycles per packet; per port the driver's counters; per
+ * tunnel packets and bytes; mbuf pool use; and the percentiles of update-to-applied latency.
+ * Runs on the control thread; reads the workers' published counters (plain fields, at most one
+ * publish period old).
  */
 final class Telemetry
 {
@@ -105,7 +106,8 @@ final class Telemetry
                 .dropPackets(stats.unintendedDrops())
                 .rxPacketsPerSecond(interval > 0 ? rxDelta * 1e9 / interval : 0)
                 .busyRatio(totalDelta > 0 ? (float)Math.min(1.0, (double)busyDelta / totalDelta) : 0f)
-                .busyCyclesPerPacket(rxDelta > 0 ? (float)busyDelta / rxDelta : 0f);
+                .busyCyclesPerPacket(rxDelta > 0 ? (float)busyDelta / rxDelta : 0f)
+                .nodeDropPackets(stats.nodeDrops());
             lastRx[w] = rx;
             lastBusy[w] = busy;
             lastTotal[w] = total;

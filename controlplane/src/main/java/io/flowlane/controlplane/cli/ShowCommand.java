@@ -170,12 +170,17 @@ final class ShowCommand implements Callable<Integer>
             rx += w.rxPackets();
             tx += w.txPackets();
             drops += w.dropPackets();
+            // Of the drops, those blamed on the node itself; unknown from an appliance before schema version 2.
+            final long nodeDrops = w.nodeDropPackets();
+            final boolean known = nodeDrops != TelemetryReportDecoder.WorkersDecoder.nodeDropPacketsNullValue();
             workers.append(json ?
-                String.format(Locale.ROOT, "%s{\"worker\":%d,\"rx_packets\":%d,\"tx_packets\":%d,\"drops\":%d,\"rx_pps\":%.0f," +
-                    "\"busy\":%.3f,\"cycles_per_packet\":%.1f}", workers.isEmpty() ? "" : ",", w.worker(), w.rxPackets(),
-                    w.txPackets(), w.dropPackets(), w.rxPacketsPerSecond(), w.busyRatio(), w.busyCyclesPerPacket()) :
-                String.format(Locale.ROOT, "%6d %14d %14d %10d %12.0f %5.0f%% %10.1f%n", w.worker(), w.rxPackets(), w.txPackets(),
-                    w.dropPackets(), w.rxPacketsPerSecond(), 100 * w.busyRatio(), w.busyCyclesPerPacket()));
+                String.format(Locale.ROOT, "%s{\"worker\":%d,\"rx_packets\":%d,\"tx_packets\":%d,\"drops\":%d,\"node_drops\":%s," +
+                    "\"rx_pps\":%.0f,\"busy\":%.3f,\"cycles_per_packet\":%.1f}", workers.isEmpty() ? "" : ",", w.worker(),
+                    w.rxPackets(), w.txPackets(), w.dropPackets(), known ? Long.toString(nodeDrops) : "null", w.rxPacketsPerSecond(),
+                    w.busyRatio(), w.busyCyclesPerPacket()) :
+                String.format(Locale.ROOT, "%6d %14d %14d %10d %10s %12.0f %5.0f%% %10.1f%n", w.worker(), w.rxPackets(), w.txPackets(),
+                    w.dropPackets(), known ? Long.toString(nodeDrops) : "-", w.rxPacketsPerSecond(), 100 * w.busyRatio(),
+                    w.busyCyclesPerPacket()));
         }
         for (final TelemetryReportDecoder.PortsDecoder p : report.ports())
         {
@@ -206,8 +211,8 @@ final class ShowCommand implements Callable<Integer>
         switch (what)
         {
             case workers -> out.print(json ? "[" + workers + "]\n" :
-                String.format("%6s %14s %14s %10s %12s %6s %10s%n", "worker", "rx-packets", "tx-packets", "drops", "rx-pps", "busy",
-                    "cyc/pkt") + workers);
+                String.format("%6s %14s %14s %10s %10s %12s %6s %10s%n", "worker", "rx-packets", "tx-packets", "drops", "node-drops",
+                    "rx-pps", "busy", "cyc/pkt") + workers);
             case ports -> out.print(json ? "[" + ports + "]\n" :
                 String.format("%4s %14s %14s %10s %10s %10s%n", "port", "rx-packets", "tx-packets", "rx-missed", "rx-no-mbuf",
                     "tx-errors") + ports);

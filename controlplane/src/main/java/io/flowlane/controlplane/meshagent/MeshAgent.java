@@ -29,8 +29,8 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li>reads every node's telemetry (its control channel's stream 1003) and reports the node's
  *       health to the mesh manager ({@link NodeReading}: busiest worker's busy ratio, receive rate,
- *       drop rate, each held down for a while so that a node that was degraded is not given
- *       traffic back the moment it looks well);</li>
+ *       rate of packets lost by its own fault, each held down for a while so that a node that was
+ *       degraded is not given traffic back the moment it looks well);</li>
  *   <li>reads the manager's newest table and, where a node's routes differ from its next hops in
  *       it ({@link HopRoutes}), sends that node RouteAdd, SteeringWeights (same next hops, new
  *       shares) or RouteDelete (egress unreachable), one command per prefix in flight, counting a
@@ -338,7 +338,7 @@ public final class MeshAgent implements Agent, AutoCloseable
                 changed = true;
             }
             manager.reportHealth(link.node.id(), link.reading.heldBusy(), link.reading.heldRxPerSecond(),
-                link.reading.heldDropsPerSecond());
+                link.reading.heldLostPerSecond());
         }) + link.client.pollAcks(ack -> onAck(link, ack));
         if (link.live && now - link.lastHeardNanos > healthTimeoutNanos)
         {

@@ -325,6 +325,9 @@ class CliTest
         final List<String> lines = workers.out().lines().toList();
         assertTrue(lines.get(0).contains("worker") && lines.get(0).contains("rx-packets"), workers.out());
         assertEquals(2, lines.size(), "a header and one worker: " + workers.out());
+        assertTrue(lines.get(0).contains(" drops node-drops "), workers.out());
+        final Run workersJson = remote("show", "workers", "--json");
+        assertTrue(workersJson.out().matches("(?s)\\[\\{\"worker\":0,.*\"drops\":\\d+,\"node_drops\":\\d+,.*"), workersJson.out());
 
         final Run ports = remote("show", "ports", "--json");
         assertTrue(ports.out().startsWith("[{\"port\":0,") && ports.out().contains("{\"port\":1,"), ports.out());
