@@ -83,8 +83,9 @@ public final class MeshDrill
     {
     }
 
+    /** @param othersStayedUsable no table during the phase had a, c or d unusable (the dead b's loss is not theirs) */
     public record Kill(Phase phase, long killedAt, long declaredDeadAt, long movedAt, long telemetryIntervalMillis,
-        long healthTimeoutMillis)
+        long healthTimeoutMillis, boolean othersStayedUsable)
     {
         /** The loss accepted: the rate times (one telemetry interval + the detection slack: the health timeout and 200 ms to act). */
         public long lossBound()
@@ -145,7 +146,8 @@ public final class MeshDrill
             passed = result.path().lost() == 0 && leader.phase().lost() == 0 && leader.everyNodeUsable() && leader.routeKept() &&
                 leader.answerAfter().version() >= leader.answerBefore().version() && leader.rejoined() &&
                 result.degrade().phase().lost() == 0 &&
-                result.degrade().movedAt() < result.degrade().failAt() && result.kill().phase().lost() <= result.kill().lossBound();
+                result.degrade().movedAt() < result.degrade().failAt() && result.kill().phase().lost() <= result.kill().lossBound() &&
+                result.kill().othersStayedUsable();
         }
         // Only now: the rig's processes stopped and its files removed.
         System.exit(passed ? 0 : 1);
@@ -211,9 +213,9 @@ public final class MeshDrill
             result.telemetryGaps());
         final Kill kill = result.kill();
         out.printf(Locale.ROOT, "summary: kill: b declared dead %.3f s and a's route moved %.3f s after SIGKILL; lost %d packets " +
-            "(bound %d = %d pps x (%d ms telemetry + %d ms health timeout + 200 ms))%n", seconds(kill.declaredDeadAt() - kill.killedAt()),
-            seconds(kill.movedAt() - kill.killedAt()), kill.phase().lost(), kill.lossBound(), RATE_PPS, kill.telemetryIntervalMillis(),
-            kill.healthTimeoutMillis());
+            "(bound %d = %d pps x (%d ms telemetry + %d ms health timeout + 200 ms)); a, c, d usable throughout: %s%n",
+            seconds(kill.declaredDeadAt() - kill.killedAt()), seconds(kill.movedAt() - kill.killedAt()), kill.phase().lost(),
+            kill.lossBound(), RATE_PPS, kill.telemetryIntervalMillis(), kill.healthTimeoutMillis(), kill.othersStayedUsable());
     }
 
     /**
@@ -403,11 +405,15 @@ public final class MeshDrill
         say("b KILLED (the process was gone %.0f ms after the signal)", (System.nanoTime() - killedAt) / 1e6);
         final long[] dead = {Long.MAX_VALUE};
         final long[] moved = {Long.MAX_VALUE};
+        final boolean[] othersUsable = {true};
+        final Runnable others = () -> othersUsable[0] &= agent.table().nodes().stream()
+            .filter(status -> status.nodeId() != b).allMatch(NodeStatus::usable);
         final long deadline = killedAt + TimeUnit.SECONDS.toNanos(30);
         while (moved[0] == Long.MAX_VALUE && System.nanoTime() < deadline)
         {
             drive(1, () ->
             {
+                others.run();
                 final long t = System.nanoTime();
                 final NodeStatus status = agent.table().node(b);
                 if (dead[0] == Long.MAX_VALUE && status != null && !status.usable())
@@ -422,10 +428,10 @@ public final class MeshDrill
         }
         say("a's route moved to c %.3f s after the kill (b declared dead after %.3f s)", seconds(moved[0] - killedAt),
             seconds(dead[0] - killedAt));
-        drive(AFTER_MOVE_MS, () -> { });
+        drive(AFTER_MOVE_MS, others);
         final Phase phase = endPhase("kill", before);
         return new Kill(phase, killedAt, dead[0], moved[0], rig.layout.node("b").control().telemetryIntervalMillis(),
-            rig.layout.healthTimeoutMillis());
+            rig.layout.healthTimeoutMillis(), othersUsable[0]);
     }
 
     private void startTraffic() throws Exception

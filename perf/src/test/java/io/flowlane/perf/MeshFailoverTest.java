@@ -80,6 +80,7 @@ class MeshFailoverTest
             assertTrue(kill.phase().lost() > 0, "packets were in flight to b when it died: " + kill.phase().generator());
             assertTrue(kill.phase().lost() <= kill.lossBound(), "lost " + kill.phase().lost() + " > bound " + kill.lossBound());
             assertTrue(kill.phase().viaC() > 0, "c carried the traffic after b died");
+            assertTrue(kill.othersStayedUsable(), "a, which dropped what it still sent toward b, is not blamed for b's death");
             assertFalse(rig.alive("b"));
             assertTrue(rig.alive("a") && rig.alive("c") && rig.alive("d"));
         }
