@@ -77,6 +77,8 @@ int fl_port_close(uint16_t port);
 int fl_port_promiscuous(uint16_t port, int on);
 int fl_port_mac(uint16_t port, uint8_t *out6);
 int fl_port_link(uint16_t port, uint32_t *speed_mbps, int *up);
+/* Administratively up or down (rte_eth_dev_set_link_up/down): -ENOTSUP where the driver has no such control. */
+int fl_port_set_link(uint16_t port, int up);
 
 /* ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors, rx_nombuf */
 int fl_port_stats(uint16_t port, uint64_t *out8);

@@ -228,6 +228,11 @@ int fl_port_link(uint16_t port, uint32_t *speed_mbps, int *up)
     return 0;
 }
 
+int fl_port_set_link(uint16_t port, int up)
+{
+    return up ? rte_eth_dev_set_link_up(port) : rte_eth_dev_set_link_down(port);
+}
+
 int fl_port_stats(uint16_t port, uint64_t *out8)
 {
     struct rte_eth_stats stats;

@@ -749,6 +749,25 @@ public final class flowlane_shim_h
         }
     }
 
+    private static final class fl_port_set_link
+    {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_SHORT, C_INT);
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(findOrThrow("fl_port_set_link"), DESC);
+    }
+
+    public static int fl_port_set_link(short port, int up)
+    {
+        final MethodHandle mh$ = fl_port_set_link.HANDLE;
+        try
+        {
+            return (int) mh$.invokeExact(port, up);
+        }
+        catch (final Throwable ex$)
+        {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static final class fl_port_stats
     {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_SHORT, C_POINTER);

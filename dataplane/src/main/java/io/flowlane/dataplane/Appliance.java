@@ -11,6 +11,7 @@ import io.flowlane.dataplane.fib.CurrentTables;
 import io.flowlane.dataplane.fib.EcmpGroupTable;
 import io.flowlane.dataplane.fib.ForwardingControl;
 import io.flowlane.dataplane.fib.ForwardingTables;
+import io.flowlane.dataplane.port.PortWatch;
 import io.flowlane.dataplane.fib.Ipv4Lpm;
 import io.flowlane.dataplane.fib.Ipv6Lpm;
 import io.flowlane.dataplane.fib.NeighborTable;
@@ -79,6 +80,7 @@ public final class Appliance implements AutoCloseable
     private final List<AgentRunner> workerRunners = new ArrayList<>();
     private final List<ExtensionRuntime> extensions = new ArrayList<>();
     private final ControlAgent controlAgent;
+    private final PortWatch portWatch;
     private final DynamicCompositeAgent controlDuties;
     private final AgentRunner controlRunner;
     private boolean closed;
@@ -186,7 +188,9 @@ public final class Appliance implements AutoCloseable
         }
         controlAgent = new ControlAgent(control, neighborEvents);
         circuitBreakers = new CircuitBreakers(trafficClasses, policers);
-        controlDuties = new DynamicCompositeAgent("control", controlAgent, circuitBreakers);
+        // Adjacencies are one table for the appliance's life (interface changes swap the interface table only).
+        portWatch = new PortWatch(ports, tables.adjacencies());
+        controlDuties = new DynamicCompositeAgent("control", controlAgent, circuitBreakers, portWatch);
         // The control thread backs off to shorter parks than a worker: it answers the control channel.
         controlRunner = new AgentRunner(idleStrategy(config.workers().controlIdle(), TimeUnit.MICROSECONDS.toNanos(100)),
             this::onAgentError, null, controlDuties);

@@ -315,10 +315,7 @@ public final class CommandApplier
             final long gatewayLo = hops.gatewayLo();
             final String itf = name(hops.interfaceNameLength(), hops.interfaceName(), path + ".interfaceName", true);
             final String tunnel = name(hops.tunnelNameLength(), hops.tunnelName(), path + ".tunnelName", true);
-            if (weight < 1)
-            {
-                throw new Rejection(path + ".weight", "0; weights are 1..65535 (delete the next hop instead)");
-            }
+            // Weight 0: a backup next hop, given no flows, used only while the others' links are down.
             nextHops.add(switch (kind)
             {
                 case VIA ->
@@ -343,6 +340,11 @@ public final class CommandApplier
                 default -> throw new Rejection(path + ".kind", "unknown next-hop kind " + hops.kindRaw());
             });
             i++;
+        }
+        if (nextHops.stream().allMatch(hop -> hop.weight() == 0))
+        {
+            throw new Rejection("nextHops", "every weight is 0; at least one next hop must carry traffic " +
+                "(weight 0 makes a backup, used only while the others' links are down)");
         }
         install(key);
     }

@@ -370,7 +370,7 @@ class ControlChannelTest
         rejected(client.routeAdd(4, net, 0, 24, List.of()), "nextHops");
         rejected(client.routeAdd(4, net, 0, 24, List.of(NextHop.viaIpv4("nope", ip(10, 1, 0, 2), 1))), "interface");
         rejected(client.routeAdd(4, net, 0, 24, List.of(NextHop.tunnel("no-such-tunnel", 1))), "tunnel");
-        rejected(client.routeAdd(4, net, 0, 24, List.of(NextHop.viaIpv4(null, ip(10, 1, 0, 2), 0))), "nextHops[0].weight");
+        rejected(client.routeAdd(4, net, 0, 24, List.of(NextHop.viaIpv4(null, ip(10, 1, 0, 2), 0))), "nextHops");
         // The first next hop is good, the second is not: nothing of the first may stay behind.
         rejected(client.routeAdd(4, net, 0, 24, List.of(NextHop.viaIpv4(null, ip(10, 1, 0, 2), 1),
             NextHop.viaIpv4(null, ip(172, 16, 0, 1), 1))), "via");

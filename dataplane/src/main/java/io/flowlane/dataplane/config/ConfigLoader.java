@@ -316,7 +316,8 @@ public final class ConfigLoader
             for (final ConfigNode via : route.list("via"))
             {
                 via.checkKeys(Set.of("address", "interface", "weight", "tunnel"));
-                final int weight = via.integer("weight", 1, 1, 1 << 16);
+                // 0: a backup, given no flows, used only while the weighted next hops' links are down.
+                final int weight = via.integer("weight", 1, 0, 1 << 16);
                 final String tunnel = via.text("tunnel", null);
                 if (tunnel != null)
                 {
@@ -351,6 +352,11 @@ public final class ConfigLoader
             if (hops.isEmpty())
             {
                 throw route.error("route " + text + " needs 'via' next hops or 'drop: true'");
+            }
+            if (hops.stream().allMatch(hop -> hop.weight() == 0))
+            {
+                throw route.require("via").error("every weight is 0: at least one next hop must carry traffic " +
+                    "(weight 0 makes a backup, used only while the others' links are down)");
             }
             routes.add(new ApplianceConfig.Route(family, prefix[0], prefix[1], (int)prefix[2], List.copyOf(hops), text));
         }

@@ -52,6 +52,12 @@ public final class AdjacencyTable
     private final long[] nextHopV6Hi;
     private final long[] nextHopV6Lo;
 
+    /**
+     * One bit per DPDK port id below 64: its link is down, as the control thread last saw it
+     * ({@code PortWatch}). Written by that thread only, read by every worker.
+     */
+    private volatile long portsDown;
+
     // Control-side bookkeeping (writer thread only).
     private final int[] references;
     private final Map<Key, Integer> byKey = new HashMap<>();
@@ -96,6 +102,34 @@ public final class AdjacencyTable
     public int port(final int adjacency)
     {
         return port[adjacency];
+    }
+
+    /**
+     * Whether the adjacency leaves through a port whose link is down. One volatile read (a plain
+     * load on x86) while every link is up, which is the packet path's case.
+     */
+    public boolean portDown(final int adjacency)
+    {
+        final long down = portsDown;
+        if (down == 0)
+        {
+            return false;
+        }
+        final byte k = kind[adjacency];
+        final int p = port[adjacency];
+        return (k == NEIGHBOR || k == GLEAN) && p < Long.SIZE && (down >>> p & 1) != 0;
+    }
+
+    /** The ports whose link is down (bit per port id below 64). */
+    public long portsDown()
+    {
+        return portsDown;
+    }
+
+    /** Control thread: the links that are down now (bit per port id below 64). */
+    public void portsDown(final long mask)
+    {
+        portsDown = mask;
     }
 
     public int vlan(final int adjacency)

@@ -44,6 +44,48 @@ public final class EcmpGroupTable
         return table[flowHash & (table.length - 1)];
     }
 
+    /**
+     * The adjacency for a flow hash in a group, avoiding a member whose link is down (packet path).
+     * While every link is up this is {@link #select} plus one volatile read. When the chosen
+     * member's port is down, the flow moves to a member whose port is up: first among those
+     * carrying a share (weight &gt; 0), then among the backups (weight 0: next hops kept for
+     * exactly this), starting at a place the flow hash picks so that the displaced flows spread.
+     * This is a loop-free alternate's local repair (RFC 5286): it holds until the control plane
+     * installs the route it computes for the failure. With no member up, the chosen one is kept
+     * (its packets are dropped at transmit).
+     */
+    public int selectLive(final int group, final int flowHash, final AdjacencyTable adjacencies)
+    {
+        final int[] table = (int[])GROUPS.getAcquire(buckets, group);
+        final int chosen = table[flowHash & (table.length - 1)];
+        if (!adjacencies.portDown(chosen))
+        {
+            return chosen;
+        }
+        // Stored before the buckets are released, but a change may land between these reads (or the
+        // group be deleted): never trust the two arrays to agree, and keep the chosen one if in doubt.
+        final int[] groupMembers = members[group];
+        final int[] groupWeights = weights[group];
+        if (groupMembers == null || groupWeights == null)
+        {
+            return chosen;
+        }
+        final int n = Math.min(groupMembers.length, groupWeights.length);
+        final int start = Integer.remainderUnsigned(flowHash >>> 8, Math.max(n, 1));
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                final int m = (start + k) % n;
+                if ((groupWeights[m] > 0) == (pass == 0) && !adjacencies.portDown(groupMembers[m]))
+                {
+                    return groupMembers[m];
+                }
+            }
+        }
+        return chosen;
+    }
+
     /** Allocates a group with the given members and weights; returns its index. */
     public int create(final int[] adjacencies, final int[] memberWeights, final int bucketCount)
     {

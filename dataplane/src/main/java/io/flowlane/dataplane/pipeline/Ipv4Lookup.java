@@ -6,7 +6,10 @@ import io.flowlane.dataplane.fib.Ipv4Lpm;
 import io.flowlane.dataplane.fib.RouteTarget;
 import io.flowlane.dataplane.packet.Ipv4Header;
 
-/** Longest-prefix match on the destination, then an ECMP member by flow hash when the route has several. */
+/**
+ * Longest-prefix match on the destination, then an ECMP member by flow hash when the route has several
+ * (one whose link is up: {@link EcmpGroupTable#selectLive}).
+ */
 public final class Ipv4Lookup implements Stage
 {
     @Override
@@ -35,7 +38,7 @@ public final class Ipv4Lookup implements Stage
                 continue;
             }
             final int adjacency = RouteTarget.isGroup(target) ?
-                groups.select(RouteTarget.index(target), FlowHash.ipv4(v.mbuf[i], ip, v.l3Length[i])) : target;
+                groups.selectLive(RouteTarget.index(target), FlowHash.ipv4(v.mbuf[i], ip, v.l3Length[i]), adjacencies) : target;
             switch (adjacencies.kind(adjacency))
             {
                 case AdjacencyTable.NEIGHBOR, AdjacencyTable.GLEAN ->

@@ -35,7 +35,7 @@ public final class Ipv6Lookup implements Stage
                 continue;
             }
             final int adjacency = RouteTarget.isGroup(target) ?
-                groups.select(RouteTarget.index(target), FlowHash.ipv6(v.mbuf[i], ip, v.l3Length[i])) : target;
+                groups.selectLive(RouteTarget.index(target), FlowHash.ipv6(v.mbuf[i], ip, v.l3Length[i]), adjacencies) : target;
             switch (adjacencies.kind(adjacency))
             {
                 case AdjacencyTable.NEIGHBOR, AdjacencyTable.GLEAN ->

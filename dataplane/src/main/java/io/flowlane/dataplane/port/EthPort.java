@@ -153,6 +153,13 @@ public final class EthPort
         }
     }
 
+    /** Sets the link administratively up or down (drivers that support it: net_ring, most NICs; memif does not). */
+    public void link(final boolean up)
+    {
+        DpdkException.check("rte_eth_dev_set_link_" + (up ? "up" : "down") + "(" + name + ")",
+            flowlane_shim_h.fl_port_set_link((short)id, up ? 1 : 0));
+    }
+
     /** What the driver reports about itself. */
     public record PortInfo(int maxRxQueues, int maxTxQueues, long rssOffloads, int minMtu, int maxMtu, int socket, String driver)
     {
