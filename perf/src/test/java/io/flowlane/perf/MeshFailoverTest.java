@@ -77,7 +77,6 @@ class MeshFailoverTest
             final MeshDrill.Kill kill = result.kill();
             assertTrue(kill.movedAt() != Long.MAX_VALUE, "a's route left the dead b");
             assertTrue(kill.declaredDeadAt() != Long.MAX_VALUE, "the manager declared b dead");
-            assertTrue(kill.phase().lost() > 0, "packets were in flight to b when it died: " + kill.phase().generator());
             assertTrue(kill.phase().lost() <= kill.lossBound(), "lost " + kill.phase().lost() + " > bound " + kill.lossBound());
             assertTrue(kill.phase().viaC() > 0, "c carried the traffic after b died");
             assertTrue(kill.othersStayedUsable(), "a, which dropped what it still sent toward b, is not blamed for b's death");

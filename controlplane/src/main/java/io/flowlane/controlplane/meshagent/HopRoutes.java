@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Hop-by-hop forwarding from the mesh manager's table: every node learns only its own next hops
  * toward each prefix, one route per prefix (ECMP when the manager gives several next hops a share;
- * standby next hops, weight 0, are left out). A node gets no route for the prefixes it is the
+ * standby next hops go in with weight 0: backups the data plane switches to on its own the moment
+ * the links of the others go down, before the manager has noticed anything). A node gets no route for the prefixes it is the
  * egress of (its own config routes them out of the mesh), and an empty list for a prefix whose
  * egress it cannot reach: that route is deleted, so the packets are dropped at once as no-route
  * rather than sent toward a dead node.
@@ -42,11 +43,8 @@ public final class HopRoutes
             final List<NextHop> hops = new ArrayList<>();
             for (final GlobalRoutes.NextHop hop : routes.nextHops(node, egress.id()))
             {
-                if (hop.weight() > 0)
-                {
-                    final MeshLayout.Gateway gateway = layout.gateway(node, hop.nextHop());
-                    hops.add(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), hop.weight()));
-                }
+                final MeshLayout.Gateway gateway = layout.gateway(node, hop.nextHop());
+                hops.add(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), hop.weight()));
             }
             for (final MeshPrefix prefix : egress.prefixes())
             {
@@ -58,8 +56,9 @@ public final class HopRoutes
 
     /**
      * A stream's route at its ingress, from the manager's shard plan: the first hops of the paths
-     * its shards are placed on (in path order, each weighted by its bucket count), and which of them
-     * each of the 256 flow-hash buckets takes ({@code memberOfBucket}, null when there is one hop).
+     * its shards are placed on (in path order, each weighted by its bucket count), then those of its
+     * other paths as backups (weight 0), and which of them each of the 256 flow-hash buckets takes
+     * ({@code memberOfBucket}, null when one hop carries every bucket: the weights say it all).
      * An empty {@code hops}: the stream has no path (the route is deleted, its packets dropped as
      * no-route at the ingress).
      */
@@ -79,20 +78,18 @@ public final class HopRoutes
     }
 
     /**
-     * The shard routes of the streams entering the mesh at {@code node}. A stream the plan has no
-     * shards for yet (its demand not committed) gets none: the hop-by-hop route of its egress's
-     * prefix carries it meanwhile. Only the first hop is steered per shard; after it, packets
-     * follow each node's own next hops toward the egress (hop-by-hop, loop-free). Where every path
-     * has one transit node, as in config/mesh, the first hop decides the path; in a deeper mesh a
-     * later node may pick another of its next hops than the shard's path. Pinning the whole path
-     * would need the path carried in the packet (segment routing), which the data plane does not do.
+     * The routes for the streams' prefixes at {@code node}: at a stream's ingress, its shard route
+     * (buckets pinned to the first hops of their shards' paths, the other paths' first hops as
+     * backups); at the other nodes but its egress, the next node of the stream's paths
+     * ({@link #transit}). A stream the plan has no shards for yet (its demand not committed) gets
+     * none: the hop-by-hop route of its egress's prefix carries it meanwhile.
      */
     public static Map<MeshPrefix, ShardRoute> shardRoutes(final MeshLayout layout, final MeshTable table, final int node)
     {
         final Map<MeshPrefix, ShardRoute> routes = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
         for (final MeshLayout.Stream stream : layout.streams())
         {
-            if (stream.ingress() != node)
+            if (stream.egress() == node)
             {
                 continue;
             }
@@ -102,20 +99,29 @@ public final class HopRoutes
                 continue;
             }
             final List<GlobalRoutes.MeshPath> paths = table.routes().paths(stream.ingress(), stream.egress());
+            if (stream.ingress() != node)
+            {
+                routes.put(stream.prefix(), transit(layout, paths, node));
+                continue;
+            }
             if (shards.stream().anyMatch(s -> s.pathIndex() == ShardPlan.NO_PATH))
             {
                 routes.put(stream.prefix(), new ShardRoute(List.of(), null));
                 continue;
             }
-            // Members in path order (cheapest path's first hop first), one per distinct first hop.
+            // Members in path order (cheapest path's first hop first), one per distinct first hop; then
+            // the first hops of the paths without shards, as backups (no buckets: weight 0).
             final List<Integer> firstHops = new ArrayList<>();
-            for (int p = 0; p < paths.size(); p++)
+            for (final boolean used : new boolean[] {true, false})
             {
-                final int path = p;
-                final int firstHop = paths.get(p).nodes()[1];
-                if (shards.stream().anyMatch(s -> s.pathIndex() == path) && !firstHops.contains(firstHop))
+                for (int p = 0; p < paths.size(); p++)
                 {
-                    firstHops.add(firstHop);
+                    final int path = p;
+                    final int firstHop = paths.get(p).nodes()[1];
+                    if (shards.stream().anyMatch(s -> s.pathIndex() == path) == used && !firstHops.contains(firstHop))
+                    {
+                        firstHops.add(firstHop);
+                    }
                 }
             }
             final int[] bucketCounts = new int[firstHops.size()];
@@ -132,9 +138,38 @@ public final class HopRoutes
                 final MeshLayout.Gateway gateway = layout.gateway(node, firstHops.get(m));
                 hops.add(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), bucketCounts[m]));
             }
-            routes.put(stream.prefix(), new ShardRoute(List.copyOf(hops), hops.size() > 1 ? memberOfBucket : null));
+            final long carrying = java.util.Arrays.stream(bucketCounts).filter(count -> count > 0).count();
+            routes.put(stream.prefix(), new ShardRoute(List.copyOf(hops), carrying > 1 ? memberOfBucket : null));
         }
         return routes;
+    }
+
+    /**
+     * A stream's route at a node after its ingress: one next hop, the node's successor on the first
+     * of the stream's paths (in the manager's order) that passes through it; none (the route is
+     * deleted, the node's route for the egress's prefix takes over) when no path does. Following
+     * these can never loop: a step either advances along one path or moves to an earlier path, so
+     * (path index, position) only ever decreases or advances, and the egress ends every walk. With
+     * node-disjoint paths, as the manager chooses first, each shard thereby stays on its own path to
+     * the end; and a node's local repair onto a backup path (its links down) cannot meet a transit
+     * node that sends the packet back, as hop-by-hop ECMP toward the egress could (c's route back over
+     * a, in config/mesh).
+     */
+    private static ShardRoute transit(final MeshLayout layout, final List<GlobalRoutes.MeshPath> paths, final int node)
+    {
+        for (final GlobalRoutes.MeshPath path : paths)
+        {
+            final int[] nodes = path.nodes();
+            for (int i = 1; i < nodes.length - 1; i++)
+            {
+                if (nodes[i] == node)
+                {
+                    final MeshLayout.Gateway gateway = layout.gateway(node, nodes[i + 1]);
+                    return new ShardRoute(List.of(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), 1)), null);
+                }
+            }
+        }
+        return new ShardRoute(List.of(), null);
     }
 
     /** Shares of a route's flows that differ by less than this are not worth moving flows for. */

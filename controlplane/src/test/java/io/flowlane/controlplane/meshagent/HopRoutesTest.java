@@ -141,14 +141,22 @@ class HopRoutesTest
         final MeshLayout.Stream bulk = layout.streams().get(0);
         assertEquals(new MeshLayout.Stream(1, "bulk", 1, 4, TO_STREAM, 1, 0.1, 20_000), bulk);
 
-        // Healthy: every shard on a-b-d, so one next hop and no bucket map.
-        final Map<MeshPrefix, HopRoutes.ShardRoute> healthy = HopRoutes.shardRoutes(layout, table(layout, 0.02, null), 1);
-        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("ab", Ipv4Header.parse("172.16.1.2"), 256)),
-            null)), healthy);
-        for (final int transitOrEgress : new int[] {2, 3, 4})
-        {
-            assertTrue(HopRoutes.shardRoutes(layout, table(layout, 0.02, null), transitOrEgress).isEmpty(), "only the ingress steers shards");
-        }
+        // Healthy: every shard on a-b-d: b carries every bucket (no map needed), c is the backup (weight 0)
+        // a's data plane switches to by itself if its link to b goes down.
+        final MeshTable calm = table(layout, 0.02, null);
+        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("ab", Ipv4Header.parse("172.16.1.2"), 256),
+            NextHop.viaIpv4("ac", Ipv4Header.parse("172.16.2.2"), 0)), null)), HopRoutes.shardRoutes(layout, calm, 1));
+        // Transit nodes follow their path to the egress: c sends the stream to d, never back to a (its
+        // route for d's whole prefix is ECMP over d and a), so a's repair onto c cannot loop.
+        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("bd", Ipv4Header.parse("172.16.3.2"), 1)), null)),
+            HopRoutes.shardRoutes(layout, calm, 2));
+        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("cd", Ipv4Header.parse("172.16.4.2"), 1)), null)),
+            HopRoutes.shardRoutes(layout, calm, 3));
+        assertTrue(HopRoutes.of(layout, calm.routes(), 3).get(TO_SINK).size() == 2, "c's route for d's prefix goes back over a too");
+        assertTrue(HopRoutes.shardRoutes(layout, calm, 4).isEmpty(), "the egress routes its own prefix");
+        // b dead: on no path of the stream, its stream route is deleted (its route for d's prefix takes over).
+        assertEquals(new HopRoutes.ShardRoute(List.of(), null),
+            HopRoutes.shardRoutes(layout, table(layout, 0.02, NodeStatus.silent(2)), 2).get(TO_STREAM));
 
         // b loaded (health still 1 at 0.7): the shards spread over b and c by the paths' weights; 16 shards of 16 buckets.
         final MeshTable loaded = table(layout, 0.7, null);
