@@ -104,13 +104,9 @@ public final class AdjacencyTable
         return port[adjacency];
     }
 
-    /**
-     * Whether the adjacency leaves through a port whose link is down. One volatile read (a plain
-     * load on x86) while every link is up, which is the packet path's case.
-     */
-    public boolean portDown(final int adjacency)
+    /** Whether the adjacency leaves through a port whose link is down, by the mask {@link #portsDown()} returned. */
+    public boolean portDown(final int adjacency, final long down)
     {
-        final long down = portsDown;
         if (down == 0)
         {
             return false;
@@ -120,7 +116,7 @@ public final class AdjacencyTable
         return (k == NEIGHBOR || k == GLEAN) && p < Long.SIZE && (down >>> p & 1) != 0;
     }
 
-    /** The ports whose link is down (bit per port id below 64). */
+    /** The ports whose link is down (bit per port id below 64); a worker reads it once per burst. */
     public long portsDown()
     {
         return portsDown;

@@ -46,7 +46,8 @@ public final class EcmpGroupTable
 
     /**
      * The adjacency for a flow hash in a group, avoiding a member whose link is down (packet path).
-     * While every link is up this is {@link #select} plus one volatile read. When the chosen
+     * {@code portsDown} is {@link AdjacencyTable#portsDown()} as the caller read it once for its
+     * whole burst; while every link is up (0) this is {@link #select} and a test. When the chosen
      * member's port is down, the flow moves to a member whose port is up: first among those
      * carrying a share (weight &gt; 0), then among the backups (weight 0: next hops kept for
      * exactly this), starting at a place the flow hash picks so that the displaced flows spread.
@@ -54,11 +55,11 @@ public final class EcmpGroupTable
      * installs the route it computes for the failure. With no member up, the chosen one is kept
      * (its packets are dropped at transmit).
      */
-    public int selectLive(final int group, final int flowHash, final AdjacencyTable adjacencies)
+    public int selectLive(final int group, final int flowHash, final AdjacencyTable adjacencies, final long portsDown)
     {
         final int[] table = (int[])GROUPS.getAcquire(buckets, group);
         final int chosen = table[flowHash & (table.length - 1)];
-        if (!adjacencies.portDown(chosen))
+        if (portsDown == 0 || !adjacencies.portDown(chosen, portsDown))
         {
             return chosen;
         }
@@ -77,7 +78,7 @@ public final class EcmpGroupTable
             for (int k = 0; k < n; k++)
             {
                 final int m = (start + k) % n;
-                if ((groupWeights[m] > 0) == (pass == 0) && !adjacencies.portDown(groupMembers[m]))
+                if ((groupWeights[m] > 0) == (pass == 0) && !adjacencies.portDown(groupMembers[m], portsDown))
                 {
                     return groupMembers[m];
                 }

@@ -21,6 +21,8 @@ public final class Ipv6Lookup implements Stage
         final Ipv6Lpm lpm = v.tables.ipv6();
         final AdjacencyTable adjacencies = v.tables.adjacencies();
         final EcmpGroupTable groups = v.tables.ecmpGroups();
+        // Once per burst: a link that goes down mid-burst is avoided from the next one on.
+        final long portsDown = adjacencies.portsDown();
         for (int i = 0; i < v.count; i++)
         {
             if (v.next[i] != StageId.IP6_LOOKUP)
@@ -35,7 +37,7 @@ public final class Ipv6Lookup implements Stage
                 continue;
             }
             final int adjacency = RouteTarget.isGroup(target) ?
-                groups.selectLive(RouteTarget.index(target), FlowHash.ipv6(v.mbuf[i], ip, v.l3Length[i]), adjacencies) : target;
+                groups.selectLive(RouteTarget.index(target), FlowHash.ipv6(v.mbuf[i], ip, v.l3Length[i]), adjacencies, portsDown) : target;
             switch (adjacencies.kind(adjacency))
             {
                 case AdjacencyTable.NEIGHBOR, AdjacencyTable.GLEAN ->

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,10 +50,18 @@ public class ForwardingGraphBenchmark
         workers: {count: 1, idle: backoff}
         neighbors:
           - {interface: east, address: 10.1.0.2, mac: "02:fe:00:00:01:02"}
+          - {interface: east, address: 10.1.0.3, mac: "02:fe:00:00:01:03"}
+          - {interface: east, address: 10.1.0.4, mac: "02:fe:00:00:01:04"}
         routes:
           - prefix: 198.18.0.0/16
-            via: [{address: 10.1.0.2}]
+            via: VIA
         """;
+    /** One next hop; or two sharing the flows by ECMP plus a backup (weight 0), picked per packet by flow hash. */
+    static final String ONE = "[{address: 10.1.0.2}]";
+    static final String ECMP = "[{address: 10.1.0.2}, {address: 10.1.0.3}, {address: 10.1.0.4, weight: 0}]";
+
+    @Param({"one", "ecmp"})
+    public String nextHops;
 
     private final Arena arena = Arena.ofShared();
     private WorkerGraphRig rig;
@@ -61,7 +70,7 @@ public class ForwardingGraphBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        rig = new WorkerGraphRig(arena, YAML, "jmh_w", "jmh_e");
+        rig = new WorkerGraphRig(arena, YAML.replace("VIA", "ecmp".equals(nextHops) ? ECMP : ONE), "jmh_w", "jmh_e");
         frames = new FrameTemplates(arena, BURST, 64, rig.appliance.tables().interfaces().mac(0), 0x02_fe_00_00_01_01L,
             0x0A_00_00_02, 0xC6_12_01_01, BURST);
     }
