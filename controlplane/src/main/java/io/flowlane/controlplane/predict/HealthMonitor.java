@@ -66,11 +66,16 @@ public final class HealthMonitor
         {
             // A worker seen for the first time (a controller attaching to a running appliance) gives
             // its counters' baseline: what it dropped before is history, not this interval's health.
-            final long[] last = lastWorker.computeIfAbsent(worker.worker(), w -> new long[] {worker.rxPackets(), worker.dropPackets()});
+            // Only the drops the worker is to blame for (docs/dataplane.md): a packet without a route, or
+            // for a tunnel over its rate, says nothing about the worker. An appliance older than schema
+            // version 2 reports no such count; all its non-policy drops count then, as before.
+            final long ownDrops = worker.nodeDropPackets() == TelemetryReportDecoder.WorkersDecoder.nodeDropPacketsNullValue() ?
+                worker.dropPackets() : worker.nodeDropPackets();
+            final long[] last = lastWorker.computeIfAbsent(worker.worker(), w -> new long[] {worker.rxPackets(), ownDrops});
             final long rx = worker.rxPackets() - last[0];
-            final long drops = worker.dropPackets() - last[1];
+            final long drops = ownDrops - last[1];
             last[0] = worker.rxPackets();
-            last[1] = worker.dropPackets();
+            last[1] = ownDrops;
             final double dropRatio = rx <= 0 ? 0 : (double)drops / rx;
             final double busy = worker.busyRatio();
             final double cyclesPerPacket = worker.busyCyclesPerPacket();

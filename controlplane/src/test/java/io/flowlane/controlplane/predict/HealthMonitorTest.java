@@ -22,9 +22,17 @@ class HealthMonitorTest
     private TelemetryReportDecoder report(final long nanos, final long rx, final long drops, final float busy, final int mbufs,
         final double transit)
     {
+        return report(nanos, rx, drops, drops, busy, mbufs, transit);
+    }
+
+    /** @param drops all drops but policy's; nodeDrops those the worker itself is to blame for */
+    private TelemetryReportDecoder report(final long nanos, final long rx, final long drops, final long nodeDrops, final float busy,
+        final int mbufs, final double transit)
+    {
         final TelemetryReportEncoder encoder = new TelemetryReportEncoder();
         encoder.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).timestampNanos(nanos).mbufsInUse(mbufs).mbufsTotal(1000);
-        encoder.workersCount(1).next().worker(0).rxPackets(rx).dropPackets(drops).busyRatio(busy).busyCyclesPerPacket(cycles);
+        encoder.workersCount(1).next().worker(0).rxPackets(rx).dropPackets(drops).nodeDropPackets(nodeDrops).busyRatio(busy)
+            .busyCyclesPerPacket(cycles);
         encoder.portsCount(0);
         encoder.tunnelsCount(1).next().transitNanos(transit).name("gre-a");
         encoder.updateLatencyCount(0);
@@ -55,6 +63,20 @@ class HealthMonitorTest
         }
         assertTrue(health.get(1).score() < 0.3, "tunnel nearing its limit: " + health.get(1).detail());
         assertTrue(health.get(1).failureProbability() > 0.7);
+    }
+
+    @Test
+    void dropsBlamedOnThePathOrThePacketLeaveAWorkerHealthy()
+    {
+        final HealthMonitor monitor = new HealthMonitor(5, name -> new FailurePredictor(3_000, 20, 4), 10);
+        final long start = System.nanoTime();
+        monitor.onTelemetry(report(start, 1_000, 0, 0, 0.5f, 100, 40));
+        // 5 % of the interval's packets had no route (or went to a dead neighbour): not the worker's fault.
+        List<HealthMonitor.Health> health = monitor.onTelemetry(report(start + 100_000_000L, 2_000, 50, 0, 0.5f, 100, 40));
+        assertEquals(1.0, health.get(0).score(), 1e-9, health.get(0).detail());
+        // 0.5 % it failed itself (no mbufs, an injected fault): half its health, as before.
+        health = monitor.onTelemetry(report(start + 200_000_000L, 3_000, 100, 5, 0.5f, 100, 40));
+        assertEquals(0.5, health.get(0).score(), 1e-6, health.get(0).detail());
     }
 
     @Test
