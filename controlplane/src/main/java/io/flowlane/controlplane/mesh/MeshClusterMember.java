@@ -37,8 +37,11 @@ public final class MeshClusterMember implements AutoCloseable
     private static final String INGRESS_CHANNEL = "aeron:udp?term-length=128k";
     private static final String LOG_CHANNEL = "aeron:udp?term-length=512k";
     private static final int TERM_LENGTH = 64 * 1024;
-    /** Snapshots go over IPC: a message may be an eighth of this (a 256-stream demand is about 6 KiB). */
-    private static final int IPC_TERM_LENGTH = 256 * 1024;
+    /**
+     * Snapshots go over IPC, and a message may be an eighth of a term: the snapshot carries the
+     * table (up to about 122 KiB for 32 nodes, docs/mesh.md), as the egress does with its 2 MiB term.
+     */
+    private static final int IPC_TERM_LENGTH = 2 * 1024 * 1024;
     private static final int SEGMENT_FILE_LENGTH = 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(MeshClusterMember.class.getName());
 

@@ -13,6 +13,7 @@ import io.aeron.FragmentAssembler;
 import io.flowlane.controlplane.sbe.BooleanType;
 import io.flowlane.controlplane.sbe.MeshLinkStateDecoder;
 import io.flowlane.controlplane.sbe.MeshNodeHealthDecoder;
+import io.flowlane.controlplane.sbe.MeshRouteTableDecoder;
 import io.flowlane.controlplane.sbe.MeshSnapshotDecoder;
 import io.flowlane.controlplane.sbe.MeshTableRequestDecoder;
 import io.flowlane.controlplane.sbe.MeshTopologySetDecoder;
@@ -56,6 +57,7 @@ public final class MeshManagerService implements ClusteredService
     private final MeshTrafficDemandDecoder demandDecoder = new MeshTrafficDemandDecoder();
     private final MeshTableRequestDecoder requestDecoder = new MeshTableRequestDecoder();
     private final MeshSnapshotDecoder snapshotDecoder = new MeshSnapshotDecoder();
+    private final MeshRouteTableDecoder tableDecoder = new MeshRouteTableDecoder();
     private Cluster cluster;
     private long timerDeadlineMillis = -1;
     private volatile MeshTable published = MeshTable.EMPTY;
@@ -233,6 +235,8 @@ public final class MeshManagerService implements ClusteredService
         {
             offer(snapshot, codec.encodeTopology(buffer, 0, state.topology()));
             offer(snapshot, codec.encodeDemand(buffer, 0, state.demand()));
+            // The table too: its shard plan follows the plans before it, which the inputs alone do not give.
+            offer(snapshot, codec.encodeTable(buffer, 0, state.table()));
         }
         offer(snapshot, codec.encodeSnapshot(buffer, state, timerDeadlineMillis));
     }
@@ -345,6 +349,7 @@ public final class MeshManagerService implements ClusteredService
     {
         private MeshTopology topology;
         private List<TrafficStream> demand = List.of();
+        private MeshTable table;
         private boolean done;
 
         @Override
@@ -357,6 +362,8 @@ public final class MeshManagerService implements ClusteredService
                     topology = MeshCodec.decodeTopology(topologyDecoder.wrapAndApplyHeader(message, offset, headerDecoder));
                 case MeshTrafficDemandDecoder.TEMPLATE_ID ->
                     demand = MeshCodec.decodeDemand(demandDecoder.wrapAndApplyHeader(message, offset, headerDecoder));
+                case MeshRouteTableDecoder.TEMPLATE_ID ->
+                    table = MeshCodec.decodeTable(tableDecoder.wrapAndApplyHeader(message, offset, headerDecoder));
                 case MeshSnapshotDecoder.TEMPLATE_ID ->
                 {
                     snapshotDecoder.wrapAndApplyHeader(message, offset, headerDecoder);
@@ -372,7 +379,7 @@ public final class MeshManagerService implements ClusteredService
                         reports.add(new NodeHealth(report.nodeId(), report.busyFraction(), report.rxPacketsPerSecond(),
                             report.dropPacketsPerSecond(), report.receivedAtMillis()));
                     }
-                    state.restore(topology, topologySetAt, reports, demand, version, computedAt, evaluatedAt, digest);
+                    state.restore(topology, topologySetAt, reports, demand, version, computedAt, evaluatedAt, digest, table);
                     timerDeadlineMillis = deadline;
                     done = true;
                 }

@@ -188,13 +188,25 @@ public final class MeshState
         return next;
     }
 
-    /**
-     * Puts back a state written by a snapshot and checks that the table it gives is the one the
-     * snapshot had (same digest): a different build of the cost function would not be noticed otherwise.
-     */
+    /** {@link #restore(MeshTopology, long, List, List, long, long, long, long, MeshTable)} from a snapshot without its table. */
     public void restore(final MeshTopology topology, final long topologySetAtMillis, final List<NodeHealth> reports,
         final List<TrafficStream> demand, final long version, final long computedAtMillis, final long evaluatedAtMillis,
         final long digest)
+    {
+        restore(topology, topologySetAtMillis, reports, demand, version, computedAtMillis, evaluatedAtMillis, digest, null);
+    }
+
+    /**
+     * Puts back a state written by a snapshot and checks it against what this build computes, so
+     * that a different build of the cost function is noticed rather than silently serving another
+     * table. The shard plan depends on the plans before it, so a snapshot carries its table
+     * ({@code snapshotTable}): its digest must match, and the node statuses and routes recomputed
+     * from the inputs must equal its own; its shards are taken as they are. A snapshot without its
+     * table (an older build's) is recomputed whole, as then every plan was made from nothing.
+     */
+    public void restore(final MeshTopology topology, final long topologySetAtMillis, final List<NodeHealth> reports,
+        final List<TrafficStream> demand, final long version, final long computedAtMillis, final long evaluatedAtMillis,
+        final long digest, final MeshTable snapshotTable)
     {
         this.topology = topology;
         this.topologySetAtMillis = topologySetAtMillis;
@@ -205,6 +217,23 @@ public final class MeshState
         }
         this.demand = List.copyOf(demand);
         this.evaluatedAtMillis = evaluatedAtMillis;
+        this.table = MeshTable.EMPTY;
+        if (snapshotTable != null && topology != null)
+        {
+            final List<NodeStatus> statuses = statuses(evaluatedAtMillis);
+            final GlobalRoutes routes = GlobalRoutes.compute(topology, statuses, cost);
+            if (MeshCodec.digest(snapshotTable) != digest || !statuses.equals(snapshotTable.nodes()) ||
+                !routes.equals(snapshotTable.routes()))
+            {
+                throw new IllegalStateException("the snapshot's table (digest " + Long.toHexString(digest) +
+                    ") is not what this build computes from its state (statuses or routes differ)");
+            }
+            computedTopology = topology;
+            computedDemand = this.demand;
+            computedStatuses = statuses;
+            table = new MeshTable(version, computedAtMillis, statuses, routes, snapshotTable.shards(), digest);
+            return;
+        }
         final MeshTable content = topology == null ? MeshTable.EMPTY : compute(statuses(evaluatedAtMillis));
         final long restoredDigest = topology == null ? 0 : MeshCodec.digest(content);
         if (restoredDigest != digest)
@@ -263,7 +292,9 @@ public final class MeshState
     private MeshTable compute(final List<NodeStatus> statuses)
     {
         final GlobalRoutes routes = GlobalRoutes.compute(topology, statuses, cost);
-        final ShardPlan shards = ShardPlan.place(demand, topology, statuses, routes, shardPolicy);
+        // Shards stay where the table in force has them while they may (ShardPlan.place): the plan is
+        // a function of the inputs and of the previous table, which every member holds alike.
+        final ShardPlan shards = ShardPlan.place(demand, topology, statuses, routes, shardPolicy, table);
         computedTopology = topology;
         computedDemand = demand;
         computedStatuses = statuses;

@@ -107,14 +107,29 @@ public final class ShardPlan
         return shards.toString();
     }
 
-    /**
-     * Cuts and places the streams' shards.
-     *
-     * @param statuses one per node of the topology, in its order
-     */
+    /** {@link #place(List, MeshTopology, List, GlobalRoutes, ShardPolicy, MeshTable)} from nothing. */
     public static ShardPlan place(final List<TrafficStream> streams, final MeshTopology topology, final List<NodeStatus> statuses,
         final GlobalRoutes routes, final ShardPolicy policy)
     {
+        return place(streams, topology, statuses, routes, policy, MeshTable.EMPTY);
+    }
+
+    /**
+     * Cuts and places the streams' shards. A non-critical shard stays where {@code previous} had it
+     * (the same buckets, on a path with the same nodes) while that path still carries a share, has
+     * room, and holds no more than its share of the stream's shards (largest remainder of the
+     * weights); the others are then spread as from nothing. So a change of the paths' weights moves
+     * the fewest shards that makes the counts follow it, and a flow changes path only when it must;
+     * from nothing, weighted round robin would reshuffle shards at every wobble of the weights.
+     *
+     * @param statuses one per node of the topology, in its order
+     * @param previous the table this one follows (its routes and shards), {@link MeshTable#EMPTY} for none
+     */
+    public static ShardPlan place(final List<TrafficStream> streams, final MeshTopology topology, final List<NodeStatus> statuses,
+        final GlobalRoutes routes, final ShardPolicy policy, final MeshTable previous)
+    {
+        final TreeMap<Long, Shard> before = new TreeMap<>();
+        previous.shards().shards().forEach(shard -> before.put(shard.shardId(), shard));
         final Capacities capacities = new Capacities(topology, statuses, policy);
         final List<TrafficStream> ordered = new ArrayList<>();
         for (final TrafficStream stream : streams)
@@ -141,11 +156,30 @@ public final class ShardPlan
             final int size = shardBuckets(stream, paths.isEmpty() ? 0 : capacities.of(nodeIndices[0], linkIndices[0]), policy);
             final double shardLoad = stream.packetsPerSecond() * size / policy.bucketsPerStream();
             final int[] shardsOnPath = new int[paths.size()];
+            final int count = policy.bucketsPerStream() / size;
+            final int[] kept = new int[count];
+            java.util.Arrays.fill(kept, NO_PATH);
+            if (!stream.critical() && !paths.isEmpty())
+            {
+                final int[] quota = quotas(paths, count);
+                for (int k = 0; k < count; k++)
+                {
+                    final int p = previousPath(before.get(stream.streamId() * policy.bucketsPerStream() + (long)k * size), size,
+                        previous.routes(), paths);
+                    if (p != NO_PATH && shardsOnPath[p] < quota[p] &&
+                        capacities.utilisationWith(nodeIndices[p], linkIndices[p], shardLoad) <= policy.pathLoadCap())
+                    {
+                        kept[k] = p;
+                        shardsOnPath[p]++;
+                        capacities.add(nodeIndices[p], linkIndices[p], shardLoad);
+                    }
+                }
+            }
             for (int first = 0; first < policy.bucketsPerStream(); first += size)
             {
-                int chosen = NO_PATH;
+                int chosen = kept[first / size];
                 boolean overCommitted = false;
-                if (!paths.isEmpty())
+                if (chosen == NO_PATH && !paths.isEmpty())
                 {
                     chosen = stream.critical() ?
                         cheapestWithRoom(paths, nodeIndices, linkIndices, shardLoad, capacities, policy) :
@@ -191,6 +225,69 @@ public final class ShardPlan
         }
         // At float precision, as MeshRouteTable carries it: a table must survive its encoding unchanged.
         return (float)Math.max(stream.riskScore(), Math.round((1 - lowestHealth) * 100) / 100.0);
+    }
+
+    /** How many of {@code count} shards each path with a share should hold: largest remainder of the weights. */
+    private static int[] quotas(final List<GlobalRoutes.MeshPath> paths, final int count)
+    {
+        final int[] quota = new int[paths.size()];
+        long total = 0;
+        for (final GlobalRoutes.MeshPath path : paths)
+        {
+            total += path.weight();
+        }
+        if (total == 0)
+        {
+            return quota;
+        }
+        int given = 0;
+        final long[] remainder = new long[paths.size()];
+        for (int p = 0; p < paths.size(); p++)
+        {
+            final long exact = (long)count * paths.get(p).weight();
+            quota[p] = (int)(exact / total);
+            remainder[p] = exact % total;
+            given += quota[p];
+        }
+        while (given < count)
+        {
+            int best = 0;
+            for (int p = 1; p < paths.size(); p++)
+            {
+                if (remainder[p] > remainder[best])
+                {
+                    best = p;
+                }
+            }
+            quota[best]++;
+            remainder[best] = -1;
+            given++;
+        }
+        return quota;
+    }
+
+    /** Where the previous plan had this shard (same buckets) as an index into today's paths, or NO_PATH. */
+    private static int previousPath(final Shard shard, final int size, final GlobalRoutes previousRoutes,
+        final List<GlobalRoutes.MeshPath> paths)
+    {
+        if (shard == null || shard.bucketCount() != size || shard.pathIndex() == NO_PATH)
+        {
+            return NO_PATH;
+        }
+        final List<GlobalRoutes.MeshPath> then = previousRoutes.paths(shard.ingress(), shard.egress());
+        if (shard.pathIndex() >= then.size())
+        {
+            return NO_PATH;
+        }
+        final int[] nodes = then.get(shard.pathIndex()).nodes();
+        for (int p = 0; p < paths.size(); p++)
+        {
+            if (java.util.Arrays.equals(paths.get(p).nodes(), nodes))
+            {
+                return paths.get(p).weight() > 0 ? p : NO_PATH;
+            }
+        }
+        return NO_PATH;
     }
 
     /** The risk-driven size, halved while one shard would take more than maxShardLoad of the best path. */

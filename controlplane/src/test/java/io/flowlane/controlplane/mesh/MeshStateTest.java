@@ -143,6 +143,21 @@ class MeshStateTest
         assertEquals(state.table(), restored.table());
         assertEquals(state.nextSilenceAfter(6_001), restored.nextSilenceAfter(6_001));
 
+        // With the table the snapshot carries: the same state, its shards as they were (they follow history).
+        state.reportHealth(new NodeHealth(B, 0.25f, 997_000, 3_000, 6_100));
+        final MeshState withTable = new MeshState(MeshCost.DEFAULT, ShardPolicy.DEFAULT);
+        withTable.restore(state.topology(), state.topologySetAtMillis(), new ArrayList<>(state.health()), state.demand(),
+            state.table().version(), state.table().computedAtMillis(), state.evaluatedAtMillis(), state.table().digest(), state.table());
+        assertEquals(state.table(), withTable.table());
+        assertTrue(withTable.reportHealth(new NodeHealth(B, 0.25f, 999_000, 1_000, 6_200)) ==
+            state.reportHealth(new NodeHealth(B, 0.25f, 999_000, 1_000, 6_200)));
+        assertEquals(state.table(), withTable.table(), "and the next change gives the same table on both");
+        final MeshTable forged = new MeshTable(state.table().version(), 0, state.table().nodes(), state.table().routes(),
+            ShardPlan.empty(), state.table().digest());
+        assertThrows(IllegalStateException.class, () -> new MeshState(MeshCost.DEFAULT, ShardPolicy.DEFAULT).restore(state.topology(),
+            state.topologySetAtMillis(), new ArrayList<>(state.health()), state.demand(), state.table().version(),
+            state.table().computedAtMillis(), state.evaluatedAtMillis(), state.table().digest(), forged), "a table not matching its digest");
+
         final MeshState other = new MeshState(MeshCost.DEFAULT, ShardPolicy.DEFAULT);
         assertThrows(IllegalStateException.class, () -> other.restore(state.topology(), state.topologySetAtMillis(), List.of(),
             state.demand(), state.table().version(), state.table().computedAtMillis(), state.evaluatedAtMillis(),

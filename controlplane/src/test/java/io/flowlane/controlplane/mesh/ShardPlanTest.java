@@ -148,6 +148,54 @@ class ShardPlanTest
     }
 
     @Test
+    void aChangeOfWeightsMovesOnlyTheShardsItMust()
+    {
+        final MeshTopology mesh = Meshes.diamond();
+        final List<TrafficStream> stream = List.of(new TrafficStream(1, A, D, 1, 0.5, 64_000));
+        final Map<Integer, NodeHealth> lossy = Map.of(B, Meshes.report(B, 0.3, 998_000, 2_000));   // health 0.8
+        final Map<Integer, NodeHealth> lossier = Map.of(B, Meshes.report(B, 0.3, 997_000, 3_000)); // health 0.7
+        final List<NodeStatus> before = Meshes.statuses(mesh, lossy);
+        final GlobalRoutes routesBefore = GlobalRoutes.compute(mesh, before, MeshCost.DEFAULT);
+        final ShardPlan first = ShardPlan.place(stream, mesh, before, routesBefore, POLICY);
+        final MeshTable table = new MeshTable(1, 0, before, routesBefore, first, 0);
+
+        final List<NodeStatus> after = Meshes.statuses(mesh, lossier);
+        final GlobalRoutes routesAfter = GlobalRoutes.compute(mesh, after, MeshCost.DEFAULT);
+        final ShardPlan sticky = ShardPlan.place(stream, mesh, after, routesAfter, POLICY, table);
+        final ShardPlan fresh = ShardPlan.place(stream, mesh, after, routesAfter, POLICY);
+
+        assertEquals(onB(fresh, routesAfter), onB(sticky, routesAfter), "the same share on each path either way");
+        final long must = Math.abs(onB(sticky, routesAfter) - onB(first, routesBefore));
+        assertTrue(must > 0, "the weights moved enough to move shards");
+        assertEquals(must, moved(first, routesBefore, sticky, routesAfter), "only as many shards move as the counts change by");
+        assertTrue(moved(first, routesBefore, fresh, routesAfter) > must, "from nothing, round robin reshuffles more: " +
+            moved(first, routesBefore, fresh, routesAfter) + " moved for " + must);
+        assertEquals(sticky, ShardPlan.place(stream, mesh, after, routesAfter, POLICY, new MeshTable(2, 0, after, routesAfter, sticky, 0)),
+            "nothing changed: nothing moves");
+    }
+
+    private static long onB(final ShardPlan plan, final GlobalRoutes routes)
+    {
+        return plan.shards().stream().filter(s -> routes.paths(A, D).get(s.pathIndex()).passesThrough(B)).count();
+    }
+
+    private static long moved(final ShardPlan from, final GlobalRoutes fromRoutes, final ShardPlan to, final GlobalRoutes toRoutes)
+    {
+        long moved = 0;
+        for (int i = 0; i < from.shards().size(); i++)
+        {
+            final ShardPlan.Shard a = from.shards().get(i);
+            final ShardPlan.Shard b = to.shards().get(i);
+            assertEquals(a.firstBucket(), b.firstBucket());
+            if (!java.util.Arrays.equals(fromRoutes.paths(A, D).get(a.pathIndex()).nodes(), toRoutes.paths(A, D).get(b.pathIndex()).nodes()))
+            {
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    @Test
     void loadCapsAreRespectedAndWhatDoesNotFitIsMarkedOverCommitted()
     {
         final MeshTopology mesh = slowDiamond();
