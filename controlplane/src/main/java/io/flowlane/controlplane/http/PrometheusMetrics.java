@@ -1,5 +1,6 @@
 package io.flowlane.controlplane.http;
 
+import io.flowlane.dataplane.pipeline.DropReason;
 import io.flowlane.dataplane.stats.CounterType;
 
 import org.agrona.concurrent.status.CountersReader;
@@ -11,10 +12,16 @@ import java.util.TreeMap;
 /**
  * The shared counters file in Prometheus' text format (version 0.0.4): the label a worker gave
  * each counter ("worker 0: rx-packets west", "worker 0: drop no-route", "worker 0: tunnel gre-1
- * tx-bytes") becomes a metric name with labels, so per-worker series can be summed in queries.
+ * tx-bytes") becomes a metric name with labels, so per-worker series can be summed in queries;
+ * drops also carry their reason's blame ({@code sum(flowlane_drops_total{blame="node"})}: what
+ * the node itself failed).
  */
 public final class PrometheusMetrics
 {
+    /** Each drop reason's blame (input, path, node, policy: docs/dataplane.md), so queries can sum a node's own losses. */
+    private static final Map<String, String> BLAME_OF_REASON = java.util.Arrays.stream(DropReason.values())
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(DropReason::label, r -> r.blame().name().toLowerCase(Locale.ROOT)));
+
     private PrometheusMetrics()
     {
     }
@@ -41,7 +48,9 @@ public final class PrometheusMetrics
             if (typeId == CounterType.WORKER_DROP)
             {
                 name = "flowlane_drops_total";
-                labels = "worker=\"" + worker + "\",reason=\"" + escape(rest.substring("drop ".length())) + "\"";
+                final String reason = rest.substring("drop ".length());
+                labels = "worker=\"" + worker + "\",reason=\"" + escape(reason) + "\",blame=\"" +
+                    BLAME_OF_REASON.getOrDefault(reason, "unknown") + "\"";
             }
             else if (typeId == CounterType.WORKER_EVENT)
             {

@@ -113,7 +113,8 @@ class HttpEndpointTest
         assertTrue(body.contains("# TYPE flowlane_rx_packets_total counter"), body);
         assertTrue(body.contains("flowlane_rx_packets_total{worker=\"0\",port=\"west\"} 1"), body);
         assertTrue(body.contains("flowlane_tx_packets_total{worker=\"0\",port=\"east\"} 1"), body);
-        assertTrue(body.contains("flowlane_drops_total{worker=\"0\",reason=\"no-route\"} 0"), body);
+        assertTrue(body.contains("flowlane_drops_total{worker=\"0\",reason=\"no-route\",blame=\"path\"} 0"), body);
+        assertTrue(body.contains("flowlane_drops_total{worker=\"0\",reason=\"fault-injected\",blame=\"node\"} 0"), body);
         assertTrue(body.contains("flowlane_tunnel_tx_packets_total{worker=\"0\",tunnel=\"gre-h\"} 0"), body);
         assertTrue(body.contains("flowlane_control_update_latency_seconds{quantile=\"0.99\"}"), body);
     }
