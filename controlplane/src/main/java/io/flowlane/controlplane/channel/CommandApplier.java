@@ -341,11 +341,6 @@ public final class CommandApplier
             });
             i++;
         }
-        if (nextHops.stream().allMatch(hop -> hop.weight() == 0))
-        {
-            throw new Rejection("nextHops", "every weight is 0; at least one next hop must carry traffic " +
-                "(weight 0 makes a backup, used only while the others' links are down)");
-        }
         install(key);
     }
 

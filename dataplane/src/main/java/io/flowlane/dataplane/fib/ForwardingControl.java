@@ -292,6 +292,12 @@ public final class ForwardingControl
         {
             throw new IllegalArgumentException("next hops: a route needs at least one");
         }
+        if (nextHops.stream().allMatch(hop -> hop.weight() == 0))
+        {
+            // A route with one next hop has no ECMP group to refuse it: the check is here for all.
+            throw new IllegalArgumentException("nextHops: every weight is 0; at least one next hop must carry traffic " +
+                "(weight 0 makes a backup, used only while the others' links are down)");
+        }
         final int[] adjacencies = new int[nextHops.size()];
         final int[] weights = new int[nextHops.size()];
         int built = 0;

@@ -31,7 +31,6 @@ public final class PortWatch implements Agent
     private final MemorySegment speed;
     private final MemorySegment up;
     private long nextCheckNanos;
-    private long changes;
 
     public PortWatch(final List<EthPort> ports, final AdjacencyTable adjacencies)
     {
@@ -53,6 +52,7 @@ public final class PortWatch implements Agent
         }
         nextCheckNanos = now + INTERVAL_NANOS;
         long down = 0;
+        // Not EthPort.linkUp(): it opens an arena per call, and this runs a thousand times a second.
         for (final int id : portIds)
         {
             if (id < Long.SIZE && flowlane_shim_h.fl_port_link((short)id, speed, up) == 0 && up.get(JAVA_INT, 0) == 0)
@@ -66,7 +66,6 @@ public final class PortWatch implements Agent
             return 0;
         }
         adjacencies.portsDown(down);
-        changes++;
         for (int i = 0; i < portIds.length; i++)
         {
             final long bit = portIds[i] < Long.SIZE ? 1L << portIds[i] : 0;
@@ -76,12 +75,6 @@ public final class PortWatch implements Agent
             }
         }
         return 1;
-    }
-
-    /** How many times the set of down links changed. */
-    public long changes()
-    {
-        return changes;
     }
 
     @Override
