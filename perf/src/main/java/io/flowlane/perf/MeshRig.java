@@ -1,7 +1,6 @@
 package io.flowlane.perf;
 
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.flowlane.controlplane.mesh.MeshClient;
 import io.flowlane.controlplane.mesh.MeshClusterConfig;
 import io.flowlane.controlplane.meshagent.MeshAgent;
@@ -10,7 +9,6 @@ import io.flowlane.controlplane.meshagent.MeshManagerLink;
 import io.flowlane.dataplane.ApplianceMain;
 
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -189,9 +187,7 @@ public final class MeshRig implements AutoCloseable
             }
         }
         // One media driver for the agent's two sides: the manager's cluster client and the nodes' control channels.
-        agentDriver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(agentAeronDir())
-            .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED).termBufferSparseFile(true)
-            .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000)));
+        agentDriver = MeshAgent.launchDriver(agentAeronDir());
         final Map<Integer, MeshAgent> byNode = new LinkedHashMap<>();
         try
         {
@@ -252,7 +248,7 @@ public final class MeshRig implements AutoCloseable
     {
         for (int m = 0; m < members.length; m++)
         {
-            if (members[m] != null && members[m].isAlive() && "LEADER".equals(lastRole(m)))
+            if (members[m] != null && members[m].isAlive() && "LEADER".equals(role(m)))
             {
                 return m;
             }
@@ -263,21 +259,17 @@ public final class MeshRig implements AutoCloseable
     /** The role member {@code m} printed last (LEADER, FOLLOWER, CANDIDATE), or null. */
     public String role(final int m)
     {
-        return lastRole(m);
-    }
-
-    private String lastRole(final int m)
-    {
+        final String said = "mesh manager member " + m + " is ";
         try
         {
             final String log = Files.readString(memberLog(m));
-            final int at = log.lastIndexOf("mesh manager member " + m + " is ");
+            final int at = log.lastIndexOf(said);
             if (at < 0)
             {
                 return null;
             }
             final int end = log.indexOf('\n', at);
-            return log.substring(at + ("mesh manager member " + m + " is ").length(), end < 0 ? log.length() : end).trim();
+            return log.substring(at + said.length(), end < 0 ? log.length() : end).trim();
         }
         catch (final IOException ex)
         {

@@ -7,7 +7,6 @@ import io.flowlane.controlplane.meshagent.MeshManagerLink;
 import io.flowlane.dataplane.config.ConfigException;
 
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -80,9 +79,7 @@ final class MeshAgentCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean stop = new AtomicBoolean();
         final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
-        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(aeronDir)
-                .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED).termBufferSparseFile(true)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000)));
+        try (MediaDriver driver = MeshAgent.launchDriver(aeronDir);
             InterruptHook hook = InterruptHook.install("mesh-agent-stop", () -> stop.set(true));
             MeshAgent agent = MeshAgent.start(layout, MeshManagerLink.cluster(MeshClient.connect(managers, aeronDir, connectTimeoutMillis)),
                 aeronDir, false, connectTimeoutMillis, line -> out.printf("%s  %s%n", Instant.now(), line), nodes))

@@ -155,9 +155,7 @@ public final class MeshState
         for (final MeshTopology.Node node : topology.nodes())
         {
             final NodeHealth report = health.get(node.id());
-            final boolean silentBefore = topology.healthTimeoutMillis() > 0 &&
-                evaluatedAtMillis - lastHeard(node.id()) > topology.healthTimeoutMillis();
-            if (report != null && !silentBefore && report.receivedAtMillis() < nowMillis)
+            if (report != null && !silent(node.id(), evaluatedAtMillis) && report.receivedAtMillis() < nowMillis)
             {
                 health.put(node.id(), new NodeHealth(report.nodeId(), report.busyFraction(), report.rxPacketsPerSecond(),
                     report.dropPacketsPerSecond(), nowMillis));
@@ -186,14 +184,6 @@ public final class MeshState
             }
         }
         return next;
-    }
-
-    /** {@link #restore(MeshTopology, long, List, List, long, long, long, long, MeshTable)} from a snapshot without its table. */
-    public void restore(final MeshTopology topology, final long topologySetAtMillis, final List<NodeHealth> reports,
-        final List<TrafficStream> demand, final long version, final long computedAtMillis, final long evaluatedAtMillis,
-        final long digest)
-    {
-        restore(topology, topologySetAtMillis, reports, demand, version, computedAtMillis, evaluatedAtMillis, digest, null);
     }
 
     /**
@@ -282,11 +272,15 @@ public final class MeshState
         final List<NodeStatus> statuses = new ArrayList<>(topology.nodes().size());
         for (final MeshTopology.Node node : topology.nodes())
         {
-            final boolean silent = topology.healthTimeoutMillis() > 0 &&
-                nowMillis - lastHeard(node.id()) > topology.healthTimeoutMillis();
-            statuses.add(silent ? NodeStatus.silent(node.id()) : cost.status(node.id(), health.get(node.id())));
+            statuses.add(silent(node.id(), nowMillis) ? NodeStatus.silent(node.id()) : cost.status(node.id(), health.get(node.id())));
         }
         return statuses;
+    }
+
+    /** Whether the node has been silent longer than the health timeout at {@code atMillis}. */
+    private boolean silent(final int nodeId, final long atMillis)
+    {
+        return topology.healthTimeoutMillis() > 0 && atMillis - lastHeard(nodeId) > topology.healthTimeoutMillis();
     }
 
     private MeshTable compute(final List<NodeStatus> statuses)

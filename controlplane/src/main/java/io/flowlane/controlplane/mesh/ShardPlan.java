@@ -1,6 +1,7 @@
 package io.flowlane.controlplane.mesh;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -158,7 +159,7 @@ public final class ShardPlan
             final int[] shardsOnPath = new int[paths.size()];
             final int count = policy.bucketsPerStream() / size;
             final int[] kept = new int[count];
-            java.util.Arrays.fill(kept, NO_PATH);
+            Arrays.fill(kept, NO_PATH);
             if (!stream.critical() && !paths.isEmpty())
             {
                 final int[] quota = quotas(paths, count);
@@ -282,7 +283,7 @@ public final class ShardPlan
         final int[] nodes = then.get(shard.pathIndex()).nodes();
         for (int p = 0; p < paths.size(); p++)
         {
-            if (java.util.Arrays.equals(paths.get(p).nodes(), nodes))
+            if (Arrays.equals(paths.get(p).nodes(), nodes))
             {
                 return paths.get(p).weight() > 0 ? p : NO_PATH;
             }

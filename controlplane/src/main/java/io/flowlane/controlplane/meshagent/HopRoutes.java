@@ -7,6 +7,8 @@ import io.flowlane.controlplane.mesh.ShardPolicy;
 import io.flowlane.dataplane.fib.NextHop;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,10 +17,10 @@ import java.util.TreeMap;
  * Hop-by-hop forwarding from the mesh manager's table: every node learns only its own next hops
  * toward each prefix, one route per prefix (ECMP when the manager gives several next hops a share;
  * standby next hops go in with weight 0: backups the data plane switches to on its own the moment
- * the links of the others go down, before the manager has noticed anything). A node gets no route for the prefixes it is the
- * egress of (its own config routes them out of the mesh), and an empty list for a prefix whose
- * egress it cannot reach: that route is deleted, so the packets are dropped at once as no-route
- * rather than sent toward a dead node.
+ * the links of the others go down, before the manager has noticed anything). A node gets no route
+ * for the prefixes it is the egress of (its own config routes them out of the mesh), and an empty
+ * list for a prefix whose egress it cannot reach: that route is deleted, so the packets are dropped
+ * at once as no-route rather than sent toward a dead node.
  *
  * <p>Loop freedom is the manager's: its next hops satisfy RFC 5286's downstream condition, so
  * whatever mixture of old and new routes the nodes hold while an update spreads, every hop gets
@@ -55,26 +57,50 @@ public final class HopRoutes
     }
 
     /**
-     * A stream's route at its ingress, from the manager's shard plan: the first hops of the paths
-     * its shards are placed on (in path order, each weighted by its bucket count), then those of its
-     * other paths as backups (weight 0), and which of them each of the 256 flow-hash buckets takes
-     * ({@code memberOfBucket}, null when one hop carries every bucket: the weights say it all).
-     * An empty {@code hops}: the stream has no path (the route is deleted, its packets dropped as
-     * no-route at the ingress).
+     * A node's route for a prefix: its next hops and, when the flow-hash buckets are pinned, which
+     * of them each of the 256 buckets takes ({@code memberOfBucket}; null: the buckets follow the
+     * weights). Empty {@code hops}: the route is deleted. A stream's route at its ingress, from the
+     * manager's shard plan, has the first hops of the paths its shards are placed on (in path
+     * order, each weighted by its bucket count), then those of its other paths as backups (weight
+     * 0), and pins the buckets when more than one hop carries some.
      */
-    public record ShardRoute(List<NextHop> hops, byte[] memberOfBucket)
+    public record Route(List<NextHop> hops, byte[] memberOfBucket)
     {
+        public static Route deleted()
+        {
+            return new Route(List.of(), null);
+        }
+
+        /** The same next hops with their buckets following the weights (what a RouteAdd or SteeringWeights installs). */
+        public Route unpinned()
+        {
+            return memberOfBucket == null ? this : new Route(hops, null);
+        }
+
         @Override
         public boolean equals(final Object other)
         {
-            return other instanceof ShardRoute that && hops.equals(that.hops) && java.util.Arrays.equals(memberOfBucket, that.memberOfBucket);
+            return other instanceof Route that && hops.equals(that.hops) && Arrays.equals(memberOfBucket, that.memberOfBucket);
         }
 
         @Override
         public int hashCode()
         {
-            return hops.hashCode() * 31 + java.util.Arrays.hashCode(memberOfBucket);
+            return hops.hashCode() * 31 + Arrays.hashCode(memberOfBucket);
         }
+    }
+
+    /**
+     * Everything {@code node} should hold: its hop-by-hop route for every other egress's prefixes
+     * ({@link #of}), with the routes for the streams' prefixes ({@link #shardRoutes}) added, or in
+     * place of the hop-by-hop one where a stream's prefix is a whole egress prefix.
+     */
+    public static Map<MeshPrefix, Route> routes(final MeshLayout layout, final MeshTable table, final int node)
+    {
+        final Map<MeshPrefix, Route> routes = new LinkedHashMap<>();
+        of(layout, table.routes(), node).forEach((prefix, hops) -> routes.put(prefix, new Route(hops, null)));
+        routes.putAll(shardRoutes(layout, table, node));
+        return routes;
     }
 
     /**
@@ -84,9 +110,9 @@ public final class HopRoutes
      * ({@link #transit}). A stream the plan has no shards for yet (its demand not committed) gets
      * none: the hop-by-hop route of its egress's prefix carries it meanwhile.
      */
-    public static Map<MeshPrefix, ShardRoute> shardRoutes(final MeshLayout layout, final MeshTable table, final int node)
+    public static Map<MeshPrefix, Route> shardRoutes(final MeshLayout layout, final MeshTable table, final int node)
     {
-        final Map<MeshPrefix, ShardRoute> routes = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
+        final Map<MeshPrefix, Route> routes = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
         for (final MeshLayout.Stream stream : layout.streams())
         {
             if (stream.egress() == node)
@@ -106,7 +132,7 @@ public final class HopRoutes
             }
             if (shards.stream().anyMatch(s -> s.pathIndex() == ShardPlan.NO_PATH))
             {
-                routes.put(stream.prefix(), new ShardRoute(List.of(), null));
+                routes.put(stream.prefix(), Route.deleted());
                 continue;
             }
             // Members in path order (cheapest path's first hop first), one per distinct first hop; then
@@ -130,7 +156,7 @@ public final class HopRoutes
             {
                 final int member = firstHops.indexOf(paths.get(shard.pathIndex()).nodes()[1]);
                 bucketCounts[member] += shard.bucketCount();
-                java.util.Arrays.fill(memberOfBucket, shard.firstBucket(), shard.firstBucket() + shard.bucketCount(), (byte)member);
+                Arrays.fill(memberOfBucket, shard.firstBucket(), shard.firstBucket() + shard.bucketCount(), (byte)member);
             }
             final List<NextHop> hops = new ArrayList<>();
             for (int m = 0; m < firstHops.size(); m++)
@@ -138,8 +164,8 @@ public final class HopRoutes
                 final MeshLayout.Gateway gateway = layout.gateway(node, firstHops.get(m));
                 hops.add(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), bucketCounts[m]));
             }
-            final long carrying = java.util.Arrays.stream(bucketCounts).filter(count -> count > 0).count();
-            routes.put(stream.prefix(), new ShardRoute(List.copyOf(hops), carrying > 1 ? memberOfBucket : null));
+            final long carrying = Arrays.stream(bucketCounts).filter(count -> count > 0).count();
+            routes.put(stream.prefix(), new Route(List.copyOf(hops), carrying > 1 ? memberOfBucket : null));
         }
         return routes;
     }
@@ -155,7 +181,7 @@ public final class HopRoutes
      * node that sends the packet back, as hop-by-hop ECMP toward the egress could (c's route back over
      * a, in config/mesh).
      */
-    private static ShardRoute transit(final MeshLayout layout, final List<GlobalRoutes.MeshPath> paths, final int node)
+    private static Route transit(final MeshLayout layout, final List<GlobalRoutes.MeshPath> paths, final int node)
     {
         for (final GlobalRoutes.MeshPath path : paths)
         {
@@ -165,11 +191,11 @@ public final class HopRoutes
                 if (nodes[i] == node)
                 {
                     final MeshLayout.Gateway gateway = layout.gateway(node, nodes[i + 1]);
-                    return new ShardRoute(List.of(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), 1)), null);
+                    return new Route(List.of(NextHop.viaIpv4(gateway.interfaceName(), gateway.address(), 1)), null);
                 }
             }
         }
-        return new ShardRoute(List.of(), null);
+        return Route.deleted();
     }
 
     /** Shares of a route's flows that differ by less than this are not worth moving flows for. */
@@ -183,7 +209,7 @@ public final class HopRoutes
      */
     public static boolean alike(final List<NextHop> x, final List<NextHop> y)
     {
-        if (x.size() != y.size())
+        if (!sameGateways(x, y))
         {
             return false;
         }
@@ -191,10 +217,6 @@ public final class HopRoutes
         double totalY = 0;
         for (int i = 0; i < x.size(); i++)
         {
-            if (!sameGateway(x.get(i), y.get(i)))
-            {
-                return false;
-            }
             totalX += x.get(i).weight();
             totalY += y.get(i).weight();
         }

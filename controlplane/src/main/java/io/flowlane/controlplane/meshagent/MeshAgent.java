@@ -7,10 +7,15 @@ import io.flowlane.controlplane.mesh.MeshTable;
 import io.flowlane.controlplane.mesh.NodeStatus;
 import io.flowlane.dataplane.fib.NextHop;
 
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,9 +57,18 @@ public final class MeshAgent implements Agent, AutoCloseable
     /** Routes are compared with the table at most this often when nothing else happened. */
     private static final long SYNC_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    /** @param buckets the bucket map a shards command pins (null for other commands) */
-    private record Pending(long correlationId, MeshPrefix prefix, List<NextHop> hops, byte[] buckets, String how, long sentNanos)
+    /**
+     * A command in flight for what the table wants of a prefix.
+     *
+     * @param pins whether the command pins the buckets (SteeringBuckets): once applied the node holds
+     *             {@code want}; after any other command its buckets follow the weights
+     */
+    private record Pending(long correlationId, MeshPrefix prefix, HopRoutes.Route want, boolean pins, String how, long sentNanos)
     {
+        HopRoutes.Route applied()
+        {
+            return pins ? want : want.unpinned();
+        }
     }
 
     /** The agent's view of one node. */
@@ -65,17 +79,13 @@ public final class MeshAgent implements Agent, AutoCloseable
         final NodeReading reading = new NodeReading();
         long lastHeardNanos;
         boolean live;
-        /** Acknowledged as applied; a prefix not here is not known (sent anew). Empty list: deleted. */
-        final Map<MeshPrefix, List<NextHop>> installed = new HashMap<>();
+        /** Acknowledged as applied; a prefix not here is not known (sent anew). */
+        final Map<MeshPrefix, HopRoutes.Route> installed = new HashMap<>();
         final Map<MeshPrefix, Pending> pendingByPrefix = new HashMap<>();
         final Map<Long, Pending> pendingById = new HashMap<>();
-        /** The bucket maps it acknowledged (stream routes pinned to shards); absent: the route's buckets follow its weights. */
-        final Map<MeshPrefix, byte[]> installedBuckets = new HashMap<>();
-        /** What the node refused (not sent again until the table wants something else). */
-        final Map<MeshPrefix, HopRoutes.ShardRoute> refused = new HashMap<>();
-        Map<MeshPrefix, List<NextHop>> desired = Map.of();
-        /** The bucket maps the shard plan wants, by prefix (null or absent: none). */
-        Map<MeshPrefix, byte[]> desiredBuckets = Map.of();
+        /** What the table wanted when the node refused it (not sent again until the table wants something else). */
+        final Map<MeshPrefix, HopRoutes.Route> refused = new HashMap<>();
+        Map<MeshPrefix, HopRoutes.Route> desired = Map.of();
 
         NodeLink(final MeshLayout.Node node, final ControlClient client)
         {
@@ -103,6 +113,17 @@ public final class MeshAgent implements Agent, AutoCloseable
         this.links = links;
         this.log = log;
         this.healthTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(layout.healthTimeoutMillis() > 0 ? layout.healthTimeoutMillis() : 1_000);
+    }
+
+    /**
+     * The media driver one or more agents share for both their sides (the manager's cluster client
+     * and the nodes' control channels): shared threading, backing off to 1 ms parks when idle.
+     */
+    public static MediaDriver launchDriver(final String aeronDirectory)
+    {
+        return MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(aeronDirectory)
+            .dirDeleteOnStart(true).dirDeleteOnShutdown(true).threadingMode(ThreadingMode.SHARED).termBufferSparseFile(true)
+            .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000)));
     }
 
     /** {@link #start(MeshLayout, MeshManagerLink, String, boolean, long, Consumer, Collection)} for every node of the layout. */
@@ -252,14 +273,15 @@ public final class MeshAgent implements Agent, AutoCloseable
     /** The node's route for {@code prefix} as it acknowledged it: null if not known, empty if deleted. */
     public List<NextHop> installed(final int nodeId, final MeshPrefix prefix)
     {
-        return link(nodeId).installed.get(prefix);
+        final HopRoutes.Route route = link(nodeId).installed.get(prefix);
+        return route == null ? null : route.hops();
     }
 
     /** The bucket map the node acknowledged for a stream's prefix (a copy), or null if its buckets follow the route's weights. */
     public byte[] installedBuckets(final int nodeId, final MeshPrefix prefix)
     {
-        final byte[] buckets = link(nodeId).installedBuckets.get(prefix);
-        return buckets == null ? null : buckets.clone();
+        final HopRoutes.Route route = link(nodeId).installed.get(prefix);
+        return route == null || route.memberOfBucket() == null ? null : route.memberOfBucket().clone();
     }
 
     /** Whether every live node holds the routes the current table gives it, with nothing in flight. */
@@ -279,12 +301,9 @@ public final class MeshAgent implements Agent, AutoCloseable
             {
                 return false;
             }
-            for (final Map.Entry<MeshPrefix, List<NextHop>> want : link.desired.entrySet())
+            for (final Map.Entry<MeshPrefix, HopRoutes.Route> want : link.desired.entrySet())
             {
-                final List<NextHop> have = link.installed.get(want.getKey());
-                final byte[] buckets = link.desiredBuckets.get(want.getKey());
-                if (!link.refused.containsKey(want.getKey()) && (have == null || !alike(have, want.getValue()) ||
-                    buckets != null && !java.util.Arrays.equals(buckets, link.installedBuckets.get(want.getKey()))))
+                if (!link.refused.containsKey(want.getKey()) && !inPlace(link.installed.get(want.getKey()), want.getValue()))
                 {
                     return false;
                 }
@@ -333,7 +352,6 @@ public final class MeshAgent implements Agent, AutoCloseable
                     restarted ? "restarted" : link.reading.reports() == 1 ? "reports" : "reports again"));
                 link.live = true;
                 link.installed.clear();
-                link.installedBuckets.clear();
                 link.refused.clear();
                 changed = true;
             }
@@ -365,33 +383,24 @@ public final class MeshAgent implements Agent, AutoCloseable
         }
         link.pendingByPrefix.remove(pending.prefix(), pending);
         changed = true;
+        final List<NextHop> hops = pending.want().hops();
         if (ack.applied())
         {
-            link.installed.put(pending.prefix(), pending.hops());
-            if (pending.buckets() != null)
-            {
-                link.installedBuckets.put(pending.prefix(), pending.buckets());
-            }
-            else
-            {
-                link.installedBuckets.remove(pending.prefix());
-            }
+            link.installed.put(pending.prefix(), pending.applied());
             link.refused.remove(pending.prefix());
             log.accept(String.format(Locale.ROOT, "node %s: %s %s %s applied (%.1f ms after it was sent)", link.node.name(),
-                pending.how(), pending.prefix(), hops(pending.hops()), (System.nanoTime() - pending.sentNanos()) / 1e6));
+                pending.how(), pending.prefix(), hops(hops), (System.nanoTime() - pending.sentNanos()) / 1e6));
         }
-        else if (pending.hops().isEmpty() && "prefix".equals(ack.field()))
+        else if (hops.isEmpty() && "prefix".equals(ack.field()))
         {
             // A delete of a route the node does not have: it is as wanted.
-            link.installed.put(pending.prefix(), List.of());
-            link.installedBuckets.remove(pending.prefix());
+            link.installed.put(pending.prefix(), HopRoutes.Route.deleted());
         }
         else
         {
             link.installed.remove(pending.prefix());
-            link.installedBuckets.remove(pending.prefix());
-            link.refused.put(pending.prefix(), new HopRoutes.ShardRoute(pending.hops(), pending.buckets()));
-            log.accept("node " + link.node.name() + ": " + pending.how() + " " + pending.prefix() + " " + hops(pending.hops()) +
+            link.refused.put(pending.prefix(), pending.want());
+            log.accept("node " + link.node.name() + ": " + pending.how() + " " + pending.prefix() + " " + hops(hops) +
                 " REFUSED: " + ack.field() + ": " + ack.reason());
         }
     }
@@ -407,18 +416,7 @@ public final class MeshAgent implements Agent, AutoCloseable
             desiredVersion = table.version();
             for (final NodeLink link : links)
             {
-                final Map<MeshPrefix, List<NextHop>> desired = new LinkedHashMap<>(HopRoutes.of(layout, table.routes(), link.node.id()));
-                final Map<MeshPrefix, byte[]> buckets = new HashMap<>();
-                HopRoutes.shardRoutes(layout, table, link.node.id()).forEach((prefix, route) ->
-                {
-                    desired.put(prefix, route.hops());
-                    if (route.memberOfBucket() != null)
-                    {
-                        buckets.put(prefix, route.memberOfBucket());
-                    }
-                });
-                link.desired = desired;
-                link.desiredBuckets = buckets;
+                link.desired = HopRoutes.routes(layout, table, link.node.id());
             }
         }
         int sent = 0;
@@ -428,16 +426,15 @@ public final class MeshAgent implements Agent, AutoCloseable
             {
                 continue;
             }
-            for (final Map.Entry<MeshPrefix, List<NextHop>> entry : link.desired.entrySet())
+            for (final Map.Entry<MeshPrefix, HopRoutes.Route> entry : link.desired.entrySet())
             {
-                sent += syncRoute(link, entry.getKey(), entry.getValue(), link.desiredBuckets.get(entry.getKey()), now);
+                sent += syncRoute(link, entry.getKey(), entry.getValue(), now);
             }
         }
         return sent;
     }
 
-    private int syncRoute(final NodeLink link, final MeshPrefix prefix, final List<NextHop> want, final byte[] wantBuckets,
-        final long now)
+    private int syncRoute(final NodeLink link, final MeshPrefix prefix, final HopRoutes.Route wanted, final long now)
     {
         final Pending inFlight = link.pendingByPrefix.get(prefix);
         if (inFlight != null)
@@ -450,33 +447,29 @@ public final class MeshAgent implements Agent, AutoCloseable
             link.pendingById.remove(inFlight.correlationId());
             log.accept("node " + link.node.name() + ": no acknowledgement of " + inFlight.how() + " " + prefix + " in 2 s; again");
         }
-        if (new HopRoutes.ShardRoute(want, wantBuckets).equals(link.refused.get(prefix)))
+        final HopRoutes.Route installed = link.installed.get(prefix);
+        if (wanted.equals(link.refused.get(prefix)) || inPlace(installed, wanted))
         {
             return 0;
         }
-        final List<NextHop> have = link.installed.get(prefix);
-        final boolean haveHops = have != null && !have.isEmpty() && HopRoutes.sameGateways(have, want);
-        if (wantBuckets == null ? have != null && alike(have, want) :
-            haveHops && java.util.Arrays.equals(wantBuckets, link.installedBuckets.get(prefix)))
-        {
-            return 0;
-        }
+        final List<NextHop> want = wanted.hops();
+        final List<NextHop> have = installed == null ? null : installed.hops();
+        final boolean sameHops = have != null && !have.isEmpty() && HopRoutes.sameGateways(have, want);
         final long id;
         final String how;
-        byte[] buckets = null;
-        if (wantBuckets != null && haveHops)
+        final boolean pins = wanted.memberOfBucket() != null && sameHops;
+        if (pins)
         {
             // The stream's first hops are in place: pin each flow-hash bucket to its shard's first hop.
-            id = link.client.steeringBuckets(4, prefix.hi(), 0, prefix.length(), wantBuckets);
+            id = link.client.steeringBuckets(4, prefix.hi(), 0, prefix.length(), wanted.memberOfBucket());
             how = "shards";
-            buckets = wantBuckets;
         }
         else if (want.isEmpty())
         {
             id = link.client.routeDelete(4, prefix.hi(), 0, prefix.length());
             how = "route delete";
         }
-        else if (have != null && !have.isEmpty() && HopRoutes.sameGateways(have, want))
+        else if (sameHops)
         {
             id = link.client.steeringWeights(4, prefix.hi(), 0, prefix.length(), want.stream().mapToInt(NextHop::weight).toArray());
             how = "steering";
@@ -486,15 +479,31 @@ public final class MeshAgent implements Agent, AutoCloseable
             id = link.client.routeAdd(4, prefix.hi(), 0, prefix.length(), want);
             how = "route add";
         }
-        final Pending pending = new Pending(id, prefix, want, buckets, how, now);
+        final Pending pending = new Pending(id, prefix, wanted, pins, how, now);
         link.pendingByPrefix.put(prefix, pending);
         link.pendingById.put(id, pending);
         commandsSent++;
         return 1;
     }
 
-    private static boolean alike(final List<NextHop> have, final List<NextHop> want)
+    /**
+     * Whether the node holds what is wanted, so nothing is sent: the same next hops with shares
+     * within {@link HopRoutes#SHARE_TOLERANCE} (or both deleted) for a route whose buckets follow
+     * its weights; the same next hops and exactly the same bucket map for a pinned one.
+     */
+    private static boolean inPlace(final HopRoutes.Route installed, final HopRoutes.Route wanted)
     {
+        if (installed == null)
+        {
+            return false;
+        }
+        final List<NextHop> have = installed.hops();
+        final List<NextHop> want = wanted.hops();
+        if (wanted.memberOfBucket() != null)
+        {
+            return !have.isEmpty() && HopRoutes.sameGateways(have, want) &&
+                Arrays.equals(wanted.memberOfBucket(), installed.memberOfBucket());
+        }
         return have.isEmpty() || want.isEmpty() ? have.isEmpty() == want.isEmpty() : HopRoutes.alike(have, want);
     }
 

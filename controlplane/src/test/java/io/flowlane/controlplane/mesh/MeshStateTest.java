@@ -139,7 +139,7 @@ class MeshStateTest
 
         final MeshState restored = new MeshState(MeshCost.DEFAULT, ShardPolicy.DEFAULT);
         restored.restore(state.topology(), state.topologySetAtMillis(), new ArrayList<>(state.health()), state.demand(),
-            state.table().version(), state.table().computedAtMillis(), state.evaluatedAtMillis(), state.table().digest());
+            state.table().version(), state.table().computedAtMillis(), state.evaluatedAtMillis(), state.table().digest(), null);
         assertEquals(state.table(), restored.table());
         assertEquals(state.nextSilenceAfter(6_001), restored.nextSilenceAfter(6_001));
 
@@ -161,7 +161,7 @@ class MeshStateTest
         final MeshState other = new MeshState(MeshCost.DEFAULT, ShardPolicy.DEFAULT);
         assertThrows(IllegalStateException.class, () -> other.restore(state.topology(), state.topologySetAtMillis(), List.of(),
             state.demand(), state.table().version(), state.table().computedAtMillis(), state.evaluatedAtMillis(),
-            state.table().digest()), "reports missing: a different table than the snapshot's");
+            state.table().digest(), null), "reports missing: a different table than the snapshot's");
     }
 
     @Test

@@ -144,23 +144,23 @@ class HopRoutesTest
         // Healthy: every shard on a-b-d: b carries every bucket (no map needed), c is the backup (weight 0)
         // a's data plane switches to by itself if its link to b goes down.
         final MeshTable calm = table(layout, 0.02, null);
-        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("ab", Ipv4Header.parse("172.16.1.2"), 256),
+        assertEquals(Map.of(TO_STREAM, new HopRoutes.Route(List.of(NextHop.viaIpv4("ab", Ipv4Header.parse("172.16.1.2"), 256),
             NextHop.viaIpv4("ac", Ipv4Header.parse("172.16.2.2"), 0)), null)), HopRoutes.shardRoutes(layout, calm, 1));
         // Transit nodes follow their path to the egress: c sends the stream to d, never back to a (its
         // route for d's whole prefix is ECMP over d and a), so a's repair onto c cannot loop.
-        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("bd", Ipv4Header.parse("172.16.3.2"), 1)), null)),
+        assertEquals(Map.of(TO_STREAM, new HopRoutes.Route(List.of(NextHop.viaIpv4("bd", Ipv4Header.parse("172.16.3.2"), 1)), null)),
             HopRoutes.shardRoutes(layout, calm, 2));
-        assertEquals(Map.of(TO_STREAM, new HopRoutes.ShardRoute(List.of(NextHop.viaIpv4("cd", Ipv4Header.parse("172.16.4.2"), 1)), null)),
+        assertEquals(Map.of(TO_STREAM, new HopRoutes.Route(List.of(NextHop.viaIpv4("cd", Ipv4Header.parse("172.16.4.2"), 1)), null)),
             HopRoutes.shardRoutes(layout, calm, 3));
         assertTrue(HopRoutes.of(layout, calm.routes(), 3).get(TO_SINK).size() == 2, "c's route for d's prefix goes back over a too");
         assertTrue(HopRoutes.shardRoutes(layout, calm, 4).isEmpty(), "the egress routes its own prefix");
         // b dead: on no path of the stream, its stream route is deleted (its route for d's prefix takes over).
-        assertEquals(new HopRoutes.ShardRoute(List.of(), null),
+        assertEquals(new HopRoutes.Route(List.of(), null),
             HopRoutes.shardRoutes(layout, table(layout, 0.02, NodeStatus.silent(2)), 2).get(TO_STREAM));
 
         // b loaded (health still 1 at 0.7): the shards spread over b and c by the paths' weights; 16 shards of 16 buckets.
         final MeshTable loaded = table(layout, 0.7, null);
-        final HopRoutes.ShardRoute split = HopRoutes.shardRoutes(layout, loaded, 1).get(TO_STREAM);
+        final HopRoutes.Route split = HopRoutes.shardRoutes(layout, loaded, 1).get(TO_STREAM);
         assertEquals(List.of("ab", "ac"), split.hops().stream().map(NextHop::interfaceName).toList(), "cheapest path's first hop first");
         assertEquals(256, split.hops().get(0).weight() + split.hops().get(1).weight(), "weights are bucket counts");
         final List<GlobalRoutes.MeshPath> paths = loaded.routes().paths(1, 4);
@@ -185,7 +185,7 @@ class HopRoutesTest
             degrading.shards().toString());
 
         // d dead: no path for the stream, so its route at a is deleted.
-        assertEquals(new HopRoutes.ShardRoute(List.of(), null),
+        assertEquals(new HopRoutes.Route(List.of(), null),
             HopRoutes.shardRoutes(layout, table(layout, 0.02, NodeStatus.silent(4)), 1).get(TO_STREAM));
     }
 
